@@ -1,0 +1,210 @@
+"""The public sign-up form: who signs up, and one row per board member."""
+
+from collections.abc import Sequence
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from registrations.services import AttendeeData
+from sessions.models import Event, ThemeSession
+
+
+class SignupForm(forms.Form):
+    organisation_name = forms.CharField(
+        label=_("Naam van uw huurdersorganisatie"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
+    contact_name = forms.CharField(
+        label=_("Uw naam"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("Uw e-mailadres"),
+        max_length=254,
+        help_text=_("Hierheen sturen wij de bevestiging."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    contact_phone = forms.CharField(
+        label=_("Uw telefoonnummer"),
+        max_length=40,
+        required=False,
+        help_text=_("Niet verplicht. Handig als wij u snel moeten bereiken."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+    remarks = forms.CharField(
+        label=_("Opmerkingen"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    consent = forms.BooleanField(
+        label=_("Ik ga akkoord met de verwerking van deze gegevens volgens de privacyverklaring."),
+        error_messages={"required": _("Geef toestemming om u aan te kunnen melden.")},
+    )
+
+
+class SessionSelect(forms.Select):
+    """A session list that shows places left and greys out full sessions."""
+
+    def __init__(self, *args, full: frozenset[str] = frozenset(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.full = full
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        if str(value) in self.full:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
+    """Return how a session appears in the list: its title and, with a maximum, places left."""
+    left = session.places_left()
+    if left is None:
+        return session.title
+    if left == 0:
+        status = _("vol, wachtlijst") if waiting_list else _("vol")
+        return f"{session.title} ({status})"
+    return f"{session.title} ({ngettext('nog %(n)d plaats', 'nog %(n)d plaatsen', left) % {'n': left}})"
+
+
+class AttendeeForm(forms.Form):
+    name = forms.CharField(
+        label=_("Naam"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
+    )
+    email = forms.EmailField(
+        label=_("E-mailadres"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    session = forms.TypedChoiceField(label=_("Themasessie"), coerce=int)
+    dietary_wishes = forms.CharField(
+        label=_("Dieetwensen"),
+        max_length=300,
+        required=False,
+        help_text=_("Niet verplicht, bijvoorbeeld vegetarisch of glutenvrij."),
+    )
+
+    def __init__(self, *args, event: Event, sessions: Sequence[ThemeSession], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        waiting_list = event.has_waiting_list
+        full = frozenset(str(s.pk) for s in sessions if s.is_full() and not waiting_list)
+        field = self.fields["session"]
+        field.choices = [("", _("Kies een sessie"))] + [
+            (s.pk, session_choice_label(s, waiting_list=waiting_list)) for s in sessions
+        ]
+        field.widget = SessionSelect(choices=field.choices, full=full)
+        self.full_sessions = full
+        if self.empty_permitted:
+            # An extra row may stay empty; its fields are only required once it is used.
+            # Marking them optional keeps crispy-forms from starring them as compulsory.
+            for name in ("name", "email", "session"):
+                self.fields[name].required = False
+
+    def clean_session(self) -> int | None:
+        session = self.cleaned_data.get("session")
+        if session is not None and str(session) in self.full_sessions:
+            raise ValidationError(
+                _("Deze sessie is vol. Kies een andere sessie."), code="session_full"
+            )
+        return session
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if self.empty_permitted and self.has_changed():
+            for name in ("name", "email", "session"):
+                if cleaned.get(name) in (None, "") and name not in self.errors:
+                    self.add_error(
+                        name,
+                        ValidationError(
+                            self.fields[name].error_messages["required"], code="required"
+                        ),
+                    )
+        return cleaned
+
+
+class BaseAttendeeFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        "missing_management_form": _(
+            "Het formulier is niet volledig aangekomen. Laad de pagina opnieuw en probeer het "
+            "nog eens."
+        ),
+        "too_many_forms": _("U kunt met ten hoogste %(num)d bestuursleden tegelijk aanmelden."),
+        "too_few_forms": _("Vul de gegevens van ten minste één bestuurslid in."),
+    }
+
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        seen: set[str] = set()
+        for form in self.forms:
+            email = form.cleaned_data.get("email")
+            if not email:
+                continue
+            if email.lower() in seen:
+                form.add_error(
+                    "email",
+                    ValidationError(
+                        _("Elk bestuurslid heeft een eigen e-mailadres nodig."),
+                        code="duplicate_email",
+                    ),
+                )
+            seen.add(email.lower())
+
+    def filled_forms(self) -> list[AttendeeForm]:
+        """Return the rows that were filled in; empty extra rows are ignored."""
+        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+
+    def attendee_data(self) -> list[AttendeeData]:
+        """Return the filled-in rows as data for the sign-up service."""
+        return [
+            AttendeeData(
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                session_id=form.cleaned_data["session"],
+                dietary_wishes=form.cleaned_data.get("dietary_wishes", ""),
+            )
+            for form in self.filled_forms()
+        ]
+
+
+def attendee_formset_class(event: Event) -> type[BaseAttendeeFormSet]:
+    """Return a formset with one row per board member the event allows in one sign-up."""
+    size = event.max_group_size
+    return formset_factory(
+        AttendeeForm,
+        formset=BaseAttendeeFormSet,
+        min_num=1,
+        validate_min=True,
+        extra=size - 1,
+        max_num=size,
+        validate_max=True,
+        absolute_max=size,
+    )
+
+
+def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[str, str]]:
+    """List every error of a refused sign-up, each with the id of the field it belongs to."""
+    summary = [{"id": "", "label": "", "message": message} for message in form.non_field_errors()]
+    summary += [
+        {"id": "", "label": "", "message": message} for message in formset.non_form_errors()
+    ]
+    for owner, prefix in [(form, "")] + [
+        (member, _("Bestuurslid %(n)d") % {"n": n} + " – ")
+        for n, member in enumerate(formset.forms, start=1)
+    ]:
+        for name, messages in owner.errors.items():
+            if name == forms.forms.NON_FIELD_ERRORS:
+                summary += [{"id": "", "label": "", "message": m} for m in messages]
+                continue
+            bound = owner[name]
+            summary += [
+                {"id": bound.id_for_label, "label": f"{prefix}{bound.label}", "message": m}
+                for m in messages
+            ]
+    return summary

@@ -1,0 +1,134 @@
+"""Create the demo event: the first Participatielab, open for sign-up. Safe to run again."""
+
+import datetime
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from sessions.models import Event
+from sessions.services import SessionData, create_event, reschedule_event
+
+DEMO_SLUG = "participatielab-prestatieafspraken"
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "demo-participatielab"
+
+SESSIONS = [
+    SessionData(
+        title="Duurzaamheid en prestatieafspraken",
+        description=(
+            "Hoe maakt u afspraken over isolatie, zonnepanelen en woonlasten? Wat kan de "
+            "huurdersorganisatie vragen, en hoe houdt u de corporatie eraan?"
+        ),
+        capacity=25,
+    ),
+    SessionData(
+        title="De financiën van de corporatie",
+        description=(
+            "Wat zegt de begroting van uw corporatie over wat er kan? Wij lezen samen de "
+            "belangrijkste cijfers en vertalen ze naar vragen voor het overleg."
+        ),
+        capacity=25,
+    ),
+    SessionData(
+        title="Werksessie: neem uw bod of afspraken mee",
+        description=(
+            "Neem het bod van uw corporatie of de afspraken van vorig jaar mee. In kleine "
+            "groepen bespreken wij wat goed gaat en wat beter kan."
+        ),
+        capacity=20,
+    ),
+    SessionData(
+        title="Prestatieafspraken en de jaarcyclus van de corporatie",
+        description=(
+            "Wanneer valt welk besluit? Met de jaarplanning van de corporatie in de hand weet u "
+            "op welk moment uw inbreng het meeste effect heeft."
+        ),
+        capacity=25,
+    ),
+]
+
+PROGRAMME = [
+    (datetime.time(17, 0), "Inloop"),
+    (datetime.time(17, 15), "Opening"),
+    (datetime.time(17, 45), "Presentatie: de prestatieafspraken van 2016"),
+    (datetime.time(18, 0), "Pauze met soep en een broodje"),
+    (datetime.time(18, 15), "Themasessies"),
+    (datetime.time(19, 30), "Terugkoppeling per groep"),
+    (datetime.time(20, 0), "Afsluiting; wie wil, drinkt nog iets (op eigen kosten)"),
+]
+
+
+def demo_dates(today: datetime.date) -> tuple[datetime.date, datetime.datetime]:
+    """Return a Monday six to seven weeks ahead, and a deadline one week before it."""
+    start = today + datetime.timedelta(weeks=6)
+    monday = start + datetime.timedelta(days=(7 - start.weekday()) % 7)
+    deadline = timezone.make_aware(
+        datetime.datetime.combine(monday - datetime.timedelta(days=7), datetime.time(23, 59))
+    )
+    return monday, deadline
+
+
+class Command(BaseCommand):
+    help = "Create the demo Participatielab (open for sign-up) and, with DEBUG on, a demo login."
+
+    def handle(self, *args, **options) -> None:
+        date, deadline = demo_dates(timezone.localdate())
+        event = Event.objects.filter(slug=DEMO_SLUG).first()
+        if event is None:
+            event = create_event(
+                sessions=SESSIONS,
+                programme=PROGRAMME,
+                title="Participatielab",
+                slug=DEMO_SLUG,
+                theme=(
+                    "Een gelijkwaardige rol voor huurdersorganisaties in de prestatieafspraken "
+                    "tussen gemeente, corporatie en huurders"
+                ),
+                description=(
+                    "Een avond voor besturen van huurdersorganisaties: inspiratie, intervisie en "
+                    "training. Wij kijken terug op de afspraken van 2016 en werken in "
+                    "themasessies aan een sterkere positie aan de overlegtafel.\n\n"
+                    "U kunt zich aanmelden met één, twee of drie bestuursleden. Iedere deelnemer "
+                    "kiest één themasessie."
+                ),
+                date=date,
+                start_time=datetime.time(17, 0),
+                end_time=datetime.time(20, 0),
+                venue_name="Kasteel Rhijnauwen",
+                venue_address="Rhijnauwenselaan 14b",
+                venue_city="Bunnik",
+                route=(
+                    "Tussen Utrecht en Bunnik, vlak bij de A12 en de A27. Er is parkeerplaats "
+                    "bij het kasteel."
+                ),
+                included="Soep en een broodje zijn inbegrepen. Drankjes zijn voor eigen rekening.",
+                payment_info="Na de bijeenkomst ontvangt uw organisatie een factuur.",
+                contact=(
+                    "Anna de Vries, adviseur – anna.devries@example.org\n"
+                    "Bram Koster, adviseur – bram.koster@example.org"
+                ),
+                notification_email="participatielab@example.org",
+                registration_deadline=deadline,
+                is_published=True,
+            )
+            self.stdout.write(f"Created the demo event: /{event.slug}/ on {event.date}.")
+        elif event.registration_deadline < timezone.now():
+            reschedule_event(event=event, date=date, registration_deadline=deadline)
+            self.stdout.write(f"Moved the demo event to {event.date}, so sign-up is open again.")
+        else:
+            self.stdout.write(f"The demo event is already there: /{event.slug}/ on {event.date}.")
+
+        if settings.DEBUG:
+            self._ensure_demo_login()
+
+    def _ensure_demo_login(self) -> None:
+        user_model = get_user_model()
+        if not user_model.objects.filter(username=DEMO_USERNAME).exists():
+            user_model.objects.create_superuser(
+                username=DEMO_USERNAME, email="demo@example.org", password=DEMO_PASSWORD
+            )
+        self.stdout.write(
+            f"Demo staff login at /admin/: user '{DEMO_USERNAME}', password '{DEMO_PASSWORD}'."
+        )

@@ -1,0 +1,229 @@
+"""The only code that writes registrations: sign-up, and (later) changes and cancellations.
+
+Every function here runs in one transaction and takes the event's row lock before it counts
+places, so two sign-ups arriving together can never both take the last place.
+"""
+
+import datetime
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.models import Attendee, Organisation, Registration, Status, normalise_name
+from sessions.models import Event, ThemeSession
+
+
+class RegistrationError(Exception):
+    """A sign-up or change the rules refuse; `message` is shown to the user as it is."""
+
+    def __init__(
+        self, message: str, *, code: str, field: str | None = None, index: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+        self.field = field  # the form field the message belongs to, if any
+        self.index = index  # the board member (0-based row) it belongs to, if any
+
+
+@dataclass(frozen=True)
+class AttendeeData:
+    name: str
+    email: str
+    session_id: int
+    dietary_wishes: str = ""
+
+
+def lock_event(event_id: int) -> Event:
+    """Lock the event's row for the rest of the transaction and return it fresh.
+
+    Every writer that fills or frees places takes this lock first, so they queue in one
+    order and never deadlock; `REGISTRATION_LOCK_TIMEOUT_MS` stops a stuck one from hanging.
+    """
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT set_config('lock_timeout', %s, true)",
+                [f"{settings.REGISTRATION_LOCK_TIMEOUT_MS}ms"],
+            )
+    return Event.objects.select_for_update().get(pk=event_id)
+
+
+def find_or_create_organisation(name: str) -> Organisation:
+    """Return the organisation with this name, ignoring case and spacing; create it if new."""
+    organisation, _created = Organisation.objects.get_or_create(
+        name_key=normalise_name(name), defaults={"name": name}
+    )
+    return organisation
+
+
+def register_group(
+    *,
+    event: Event,
+    organisation_name: str,
+    contact_name: str,
+    contact_email: str,
+    contact_phone: str = "",
+    remarks: str = "",
+    attendees: Sequence[AttendeeData],
+    privacy_version: str,
+    by_staff: bool = False,
+    now: datetime.datetime | None = None,
+) -> Registration:
+    """Sign up a group of board members of one organisation for an event.
+
+    The group is placed as a whole: when it does not fit and the event keeps a waiting list,
+    the whole group waits; otherwise it is refused. Staff (`by_staff`) may sign people up
+    after the deadline or before publication, never beyond capacity.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(event.pk)
+        if not by_staff:
+            _check_open(event, now)
+        _check_group_size(event, attendees)
+        _check_emails_free(event, attendees)
+        status = _placement(event, attendees)
+
+        registration = Registration(
+            event=event,
+            organisation=find_or_create_organisation(organisation_name),
+            contact_name=contact_name.strip(),
+            contact_email=contact_email.strip(),
+            contact_phone=contact_phone.strip(),
+            remarks=remarks.strip(),
+            status=status,
+            consent_at=now,
+            privacy_version=privacy_version,
+        )
+        registration.full_clean(validate_unique=False, validate_constraints=False)
+        registration.save()
+
+        rows = [
+            Attendee(
+                registration=registration,
+                event=event,
+                session_id=member.session_id,
+                name=member.name.strip(),
+                email=member.email.strip(),
+                dietary_wishes=member.dietary_wishes.strip(),
+                status=status,
+            )
+            for member in attendees
+        ]
+        for row in rows:
+            row.full_clean(
+                exclude=["registration", "event", "session"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        try:
+            # A savepoint, so a lost race on an e-mail address leaves the transaction usable.
+            with transaction.atomic():
+                Attendee.objects.bulk_create(rows)
+        except IntegrityError as error:
+            raise RegistrationError(
+                _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
+                code="email_taken",
+            ) from error
+    return registration
+
+
+def _check_open(event: Event, now: datetime.datetime) -> None:
+    if not event.is_published:
+        raise RegistrationError(
+            _("Voor deze bijeenkomst kunt u zich niet aanmelden."), code="closed"
+        )
+    if now > event.registration_deadline:
+        raise RegistrationError(
+            _("De aanmelding voor deze bijeenkomst is gesloten."), code="deadline_passed"
+        )
+
+
+def _check_group_size(event: Event, attendees: Sequence[AttendeeData]) -> None:
+    if not attendees:
+        raise RegistrationError(_("Meld ten minste één bestuurslid aan."), code="no_attendees")
+    if len(attendees) > event.max_group_size:
+        raise RegistrationError(
+            _("U kunt met ten hoogste %(count)d bestuursleden tegelijk aanmelden.")
+            % {"count": event.max_group_size},
+            code="too_many",
+        )
+    seen: set[str] = set()
+    for index, member in enumerate(attendees):
+        key = member.email.strip().lower()
+        if key in seen:
+            raise RegistrationError(
+                _("Elk bestuurslid heeft een eigen e-mailadres nodig."),
+                code="duplicate_email",
+                field="email",
+                index=index,
+            )
+        seen.add(key)
+
+
+def _check_emails_free(event: Event, attendees: Sequence[AttendeeData]) -> None:
+    wanted = {member.email.strip().lower(): index for index, member in enumerate(attendees)}
+    taken = (
+        Attendee.objects.filter(event=event)
+        .exclude(status=Status.CANCELLED)
+        .alias(email_key=Lower("email"))
+        .filter(email_key__in=wanted)
+        .values_list("email", flat=True)
+    )
+    for email in taken[:1]:
+        raise RegistrationError(
+            _("%(email)s is al aangemeld voor deze bijeenkomst.") % {"email": email},
+            code="email_taken",
+            field="email",
+            index=wanted[email.lower()],
+        )
+
+
+def _placement(event: Event, attendees: Sequence[AttendeeData]) -> str:
+    """Return the status the group gets: confirmed if it fits, else waiting (or refuse)."""
+    sessions = {s.pk: s for s in ThemeSession.objects.filter(event=event).with_seat_counts()}
+    for index, member in enumerate(attendees):
+        if member.session_id not in sessions:
+            raise RegistrationError(
+                _("Kies een themasessie van deze bijeenkomst."),
+                code="invalid_session",
+                field="session",
+                index=index,
+            )
+    demand = Counter(member.session_id for member in attendees)
+    full_session = next(
+        (
+            sessions[pk]
+            for pk, count in demand.items()
+            if sessions[pk].capacity is not None
+            and sessions[pk].taken + count > sessions[pk].capacity
+        ),
+        None,
+    )
+    event_full = event.capacity is not None and (
+        Attendee.objects.filter(event=event, status=Status.CONFIRMED).count() + len(attendees)
+        > event.capacity
+    )
+    if full_session is None and not event_full:
+        return Status.CONFIRMED
+    if event.has_waiting_list:
+        return Status.WAITING
+    if full_session is not None:
+        index = next(i for i, m in enumerate(attendees) if m.session_id == full_session.pk)
+        raise RegistrationError(
+            _("De sessie ‘%(title)s’ heeft niet genoeg plaatsen meer. Kies een andere sessie.")
+            % {"title": full_session.title},
+            code="session_full",
+            field="session",
+            index=index,
+        )
+    raise RegistrationError(
+        _("Deze bijeenkomst heeft niet genoeg plaatsen meer voor uw groep."), code="event_full"
+    )

@@ -1,0 +1,104 @@
+"""Public sign-up pages: the form, and the page a registration's secret link opens."""
+
+import json
+
+from django.conf import settings
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from registrations.forms import SignupForm, attendee_formset_class, error_summary
+from registrations.models import Attendee, Registration
+from registrations.services import RegistrationError, register_group
+from sessions.views import get_public_event
+
+FORMSET_PREFIX = "members"
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def signup(request: HttpRequest, slug: str) -> HttpResponse:
+    event = get_public_event(request, slug)
+    if not event.is_open():
+        return render(request, "registrations/closed.html", {"event": event})
+
+    sessions = list(event.sessions.all())
+    formset_class = attendee_formset_class(event)
+    form_kwargs = {"event": event, "sessions": sessions}
+    if request.method == "POST":
+        form = SignupForm(request.POST)
+        formset = formset_class(request.POST, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+        if form.is_valid() and formset.is_valid():
+            try:
+                registration = register_group(
+                    event=event,
+                    organisation_name=form.cleaned_data["organisation_name"],
+                    contact_name=form.cleaned_data["contact_name"],
+                    contact_email=form.cleaned_data["contact_email"],
+                    contact_phone=form.cleaned_data["contact_phone"],
+                    remarks=form.cleaned_data["remarks"],
+                    attendees=formset.attendee_data(),
+                    privacy_version=settings.PRIVACY_STATEMENT_VERSION,
+                )
+            except RegistrationError as error:
+                add_service_error(form, formset, error)
+            else:
+                return redirect(registration)
+    else:
+        form = SignupForm()
+        formset = formset_class(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+
+    return render(
+        request,
+        "registrations/signup.html",
+        {
+            "event": event,
+            "sessions": sessions,
+            "form": form,
+            "formset": formset,
+            "error_summary": error_summary(form, formset) if form.is_bound else [],
+            "tiers_json": json.dumps(
+                {size: str(amount) for size, amount in event.price_tiers_map().items()}
+            ),
+            "event_full": event.capacity is not None
+            and sum(s.taken for s in sessions) >= event.capacity,
+        },
+    )
+
+
+def add_service_error(form, formset, error: RegistrationError) -> None:
+    """Show a refusal from the sign-up service next to the field it is about."""
+    if error.index is not None and error.field:
+        formset.filled_forms()[error.index].add_error(error.field, error.message)
+    else:
+        form.add_error(None, error.message)
+
+
+@require_safe
+def detail(request: HttpRequest, token: str) -> HttpResponse:
+    registration = get_object_or_404(
+        Registration.objects.select_related("event", "organisation").prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.select_related("session")),
+            "event__price_tiers",
+        ),
+        token=token,
+    )
+    event = registration.event
+    amount_due = registration.organisation.amount_due(event)
+    response = render(
+        request,
+        "registrations/detail.html",
+        {
+            "registration": registration,
+            "event": event,
+            "attendees": registration.attendees.all(),
+            "amount_due": amount_due,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def privacy(request: HttpRequest) -> HttpResponse:
+    return render(request, "privacy.html", {"version": settings.PRIVACY_STATEMENT_VERSION})

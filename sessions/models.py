@@ -1,0 +1,210 @@
+"""What is on offer: an event (one Participatielab), its theme sessions, programme and prices."""
+
+import datetime
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+# Paths directly under the site root that an event slug may not take.
+RESERVED_SLUGS = frozenset(
+    {"admin", "static", "media", "i18n", "privacy", "healthz", "aanmelding", "favicon.ico"}
+)
+
+DEFAULT_PRICE_TIERS = {1: Decimal("50.00"), 2: Decimal("85.00"), 3: Decimal("100.00")}
+
+
+def validate_not_reserved(value: str) -> None:
+    """Refuse slugs that would hide one of the site's own pages."""
+    if value in RESERVED_SLUGS:
+        raise ValidationError(
+            _("Dit webadres is gereserveerd voor de site zelf. Kies een ander."), code="reserved"
+        )
+
+
+class EventQuerySet(models.QuerySet):
+    def published(self) -> "EventQuerySet":
+        return self.filter(is_published=True)
+
+    def upcoming(self, today: datetime.date | None = None) -> "EventQuerySet":
+        today = today or timezone.localdate()
+        return self.published().filter(date__gte=today)
+
+
+class Event(models.Model):
+    title = models.CharField(_("titel"), max_length=200)
+    slug = models.SlugField(
+        _("webadres"),
+        max_length=80,
+        unique=True,
+        validators=[validate_not_reserved],
+        help_text=_(
+            "Het deel van het webadres na de domeinnaam, bijvoorbeeld participatielab-mei."
+        ),
+    )
+    theme = models.CharField(_("thema"), max_length=300)
+    description = models.TextField(_("beschrijving"), blank=True)
+    date = models.DateField(_("datum"))
+    start_time = models.TimeField(_("begintijd"))
+    end_time = models.TimeField(_("eindtijd"))
+    venue_name = models.CharField(_("locatie"), max_length=200)
+    venue_address = models.CharField(_("adres"), max_length=200)
+    venue_city = models.CharField(_("plaats"), max_length=100)
+    route = models.TextField(_("route"), blank=True)
+    included = models.CharField(
+        _("inbegrepen"),
+        max_length=300,
+        blank=True,
+        help_text=_("Wat bij de prijs inbegrepen is, bijvoorbeeld soep en een broodje."),
+    )
+    payment_info = models.TextField(_("betaling"), blank=True)
+    contact = models.TextField(
+        _("contact"), blank=True, help_text=_("Wie vragen beantwoordt, met e-mail en telefoon.")
+    )
+    notification_email = models.EmailField(
+        _("e-mail voor meldingen"),
+        blank=True,
+        help_text=_("Hier komen meldingen van aanmeldingen binnen. Leeg: het standaardadres."),
+    )
+    registration_deadline = models.DateTimeField(_("aanmelden kan tot"))
+    capacity = models.PositiveIntegerField(
+        _("maximum aantal deelnemers"), null=True, blank=True, help_text=_("Leeg: geen maximum.")
+    )
+    max_group_size = models.PositiveSmallIntegerField(
+        _("grootste groep per aanmelding"),
+        default=3,
+        help_text=_("Hoeveel bestuursleden één aanmelding mag bevatten."),
+    )
+    has_waiting_list = models.BooleanField(_("wachtlijst"), default=True)
+    is_published = models.BooleanField(_("gepubliceerd"), default=False)
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("bijeenkomst")
+        verbose_name_plural = _("bijeenkomsten")
+        ordering = ["-date", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_group_size__gte=1), name="event_max_group_size_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")), name="event_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.date:%d-%m-%Y})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("sessions:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def starts_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    def is_open(self, now: datetime.datetime | None = None) -> bool:
+        """Tell whether the public may sign up now."""
+        now = now or timezone.now()
+        return self.is_published and now <= self.registration_deadline
+
+    def price_tiers_map(self) -> dict[int, Decimal]:
+        """Return the price tiers as {group size: amount}; uses prefetched tiers when present."""
+        return {tier.group_size: tier.amount for tier in self.price_tiers.all()}
+
+
+class ThemeSessionQuerySet(models.QuerySet):
+    def with_seat_counts(self) -> "ThemeSessionQuerySet":
+        """Annotate `taken`: the confirmed attendees in each session."""
+        return self.annotate(
+            taken=Count("attendees", filter=Q(attendees__status="confirmed"), distinct=True)
+        )
+
+
+class ThemeSession(models.Model):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("bijeenkomst")
+    )
+    title = models.CharField(_("titel"), max_length=200)
+    description = models.TextField(_("beschrijving"), blank=True)
+    capacity = models.PositiveIntegerField(
+        _("maximum aantal deelnemers"), null=True, blank=True, help_text=_("Leeg: geen maximum.")
+    )
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    objects = ThemeSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("themasessie")
+        verbose_name_plural = _("themasessies")
+        ordering = ["event", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "title"], name="theme_session_title_unique_per_event"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def places_left(self) -> int | None:
+        """Return the free places (needs `with_seat_counts`), or None without a maximum."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.taken, 0)
+
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.taken >= self.capacity
+
+
+class ProgrammeItem(models.Model):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="programme", verbose_name=_("bijeenkomst")
+    )
+    time = models.TimeField(_("tijd"))
+    title = models.CharField(_("onderdeel"), max_length=200)
+
+    class Meta:
+        verbose_name = _("programmaonderdeel")
+        verbose_name_plural = _("programma")
+        ordering = ["event", "time", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.time:%H:%M} {self.title}"
+
+
+class PriceTier(models.Model):
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="price_tiers", verbose_name=_("bijeenkomst")
+    )
+    group_size = models.PositiveSmallIntegerField(_("aantal personen"))
+    amount = models.DecimalField(_("bedrag"), max_digits=8, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("prijs")
+        verbose_name_plural = _("prijzen")
+        ordering = ["event", "group_size"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "group_size"], name="price_tier_group_size_unique_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(group_size__gte=1), name="price_tier_group_size_at_least_one"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0), name="price_tier_amount_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_size} → {self.amount}"
