@@ -70,7 +70,8 @@ def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
     if left == 0:
         status = _("vol, wachtlijst") if waiting_list else _("vol")
         return f"{session.title} ({status})"
-    return f"{session.title} ({ngettext('nog %(n)d plaats', 'nog %(n)d plaatsen', left) % {'n': left}})"
+    places = ngettext("nog %(n)d plaats", "nog %(n)d plaatsen", left) % {"n": left}
+    return f"{session.title} ({places})"
 
 
 class AttendeeForm(forms.Form):
