@@ -4,12 +4,11 @@ import secrets
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registrations.pricing import organisation_amount_due
 from sessions.models import Event, ThemeSession
 
 
@@ -47,18 +46,69 @@ class Organisation(models.Model):
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
 
-    def amount_due(self, event: Event) -> Decimal:
-        """Return what this organisation owes for `event`, over all its sign-ups together."""
-        attending_per_signup = (
-            Attendee.objects.confirmed()
-            .filter(event=event, registration__organisation=self)
-            .values("registration")
-            .annotate(count=Count("pk"))
-            .values_list("count", flat=True)
-        )
-        return organisation_amount_due(
-            tiers=event.price_tiers_map(), attending_per_signup=attending_per_signup
-        )
+
+class Invoice(models.Model):
+    """What one organisation owes for one event, and whether it has paid.
+
+    The amount and head count are recomputed by the services on every sign-up, change and
+    cancellation, so lists and exports read them without pricing each row again.
+    """
+
+    event = models.ForeignKey(
+        Event, on_delete=models.PROTECT, related_name="invoices", verbose_name=_("bijeenkomst")
+    )
+    organisation = models.ForeignKey(
+        "Organisation",
+        on_delete=models.PROTECT,
+        related_name="invoices",
+        verbose_name=_("organisatie"),
+    )
+    reference = models.CharField(_("factuurnummer"), max_length=50, blank=True)
+    attendee_count = models.PositiveIntegerField(_("deelnemers"), default=0)
+    amount_due = models.DecimalField(
+        _("te betalen"), max_digits=8, decimal_places=2, default=Decimal("0.00")
+    )
+    amount_paid = models.DecimalField(
+        _("betaald bedrag"), max_digits=8, decimal_places=2, default=Decimal("0.00")
+    )
+    paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("factuur")
+        verbose_name_plural = _("facturen")
+        ordering = ["event", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event", "organisation"], name="invoice_one_per_organisation_per_event"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_due__gte=0), name="invoice_amount_due_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_paid__gte=0), name="invoice_amount_paid_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} – {self.event}"
+
+    @property
+    def balance(self) -> Decimal:
+        """Return what is still to be paid (negative when more was paid than is owed)."""
+        return self.amount_due - self.amount_paid
+
+    @property
+    def payment_status(self) -> str:
+        if self.amount_due == 0 and self.amount_paid == 0:
+            return str(_("niets te betalen"))
+        if self.paid_at is None:
+            return str(_("open"))
+        if self.balance == 0:
+            return str(_("betaald"))
+        if self.balance > 0:
+            return str(_("betaald, nog niet alles"))
+        return str(_("te veel betaald"))
 
 
 class Registration(models.Model):
@@ -73,6 +123,13 @@ class Registration(models.Model):
         on_delete=models.PROTECT,
         related_name="registrations",
         verbose_name=_("organisatie"),
+    )
+    invoice = models.ForeignKey(
+        Invoice,
+        on_delete=models.PROTECT,
+        related_name="registrations",
+        verbose_name=_("factuur"),
+        editable=False,
     )
     contact_name = models.CharField(_("naam contactpersoon"), max_length=200)
     contact_email = models.EmailField(_("e-mail contactpersoon"))
@@ -104,6 +161,12 @@ class Registration(models.Model):
 class AttendeeQuerySet(models.QuerySet):
     def confirmed(self) -> "AttendeeQuerySet":
         return self.filter(status=Status.CONFIRMED)
+
+    def for_export(self) -> "AttendeeQuerySet":
+        """Fetch everything an attendee export reads in one query, grouped by organisation."""
+        return self.select_related(
+            "registration__organisation", "registration__invoice", "event", "session"
+        ).order_by("registration__organisation__name", "registration__created_at", "pk")
 
 
 class Attendee(models.Model):
@@ -148,6 +211,9 @@ class Attendee(models.Model):
             ),
         ]
         indexes = [models.Index(fields=["session", "status"], name="attendee_session_status")]
+        permissions = [
+            ("export_personal_data", _("Kan deelnemerslijsten en presentielijsten exporteren")),
+        ]
 
     def __str__(self) -> str:
         return self.name

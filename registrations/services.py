@@ -11,11 +11,20 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Count
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.models import Attendee, Organisation, Registration, Status, normalise_name
+from registrations.models import (
+    Attendee,
+    Invoice,
+    Organisation,
+    Registration,
+    Status,
+    normalise_name,
+)
+from registrations.pricing import organisation_amount_due
 from sessions.models import Event, ThemeSession
 
 
@@ -91,9 +100,12 @@ def register_group(
         _check_emails_free(event, attendees)
         status = _placement(event, attendees)
 
+        organisation = find_or_create_organisation(organisation_name)
+        invoice, _created = Invoice.objects.get_or_create(event=event, organisation=organisation)
         registration = Registration(
             event=event,
-            organisation=find_or_create_organisation(organisation_name),
+            organisation=organisation,
+            invoice=invoice,
             contact_name=contact_name.strip(),
             contact_email=contact_email.strip(),
             contact_phone=contact_phone.strip(),
@@ -132,7 +144,26 @@ def register_group(
                 _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
                 code="email_taken",
             ) from error
+        recompute_invoice(invoice)
     return registration
+
+
+def recompute_invoice(invoice: Invoice) -> Invoice:
+    """Recount the organisation's attending board members at the event and reprice them."""
+    attending_per_signup = list(
+        Attendee.objects.confirmed()
+        .filter(registration__invoice=invoice)
+        .values("registration")
+        .annotate(count=Count("pk"))
+        .values_list("count", flat=True)
+    )
+    invoice.attendee_count = sum(attending_per_signup)
+    invoice.amount_due = organisation_amount_due(
+        tiers=invoice.event.price_tiers_map(), attending_per_signup=attending_per_signup
+    )
+    invoice.full_clean(validate_unique=False, validate_constraints=False)
+    invoice.save(update_fields=["attendee_count", "amount_due", "updated_at"])
+    return invoice
 
 
 def _check_open(event: Event, now: datetime.datetime) -> None:
@@ -227,3 +258,85 @@ def _placement(event: Event, attendees: Sequence[AttendeeData]) -> str:
     raise RegistrationError(
         _("Deze bijeenkomst heeft niet genoeg plaatsen meer voor uw groep."), code="event_full"
     )
+
+
+def move_attendee(*, attendee: Attendee, session: ThemeSession) -> Attendee:
+    """Move a board member to another theme session of the same event, if it has room."""
+    with transaction.atomic():
+        event = lock_event(attendee.event_id)
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if session.event_id != event.pk:
+            raise RegistrationError(
+                _("Kies een themasessie van deze bijeenkomst."), code="invalid_session",
+                field="session",
+            )
+        if attendee.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("Deze deelnemer is afgemeld en kan niet worden verplaatst."), code="cancelled"
+            )
+        if attendee.session_id == session.pk:
+            return attendee
+        if attendee.status == Status.CONFIRMED and session.capacity is not None:
+            taken = Attendee.objects.confirmed().filter(session=session).count()
+            if taken + 1 > session.capacity:
+                raise RegistrationError(
+                    _("De sessie ‘%(title)s’ is vol.") % {"title": session.title},
+                    code="session_full",
+                    field="session",
+                )
+        attendee.session = session
+        attendee.save(update_fields=["session"])
+    return attendee
+
+
+def cancel_attendee(*, attendee: Attendee) -> Attendee:
+    """Cancel one board member; the organisation's price is recomputed.
+
+    The row stays, marked cancelled, so staff keep the history. When nobody is left in the
+    sign-up, the sign-up itself is cancelled too.
+    """
+    with transaction.atomic():
+        lock_event(attendee.event_id)
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if attendee.status == Status.CANCELLED:
+            return attendee
+        attendee.status = Status.CANCELLED
+        attendee.save(update_fields=["status"])
+        registration = attendee.registration
+        if not registration.attendees.exclude(status=Status.CANCELLED).exists():
+            registration.status = Status.CANCELLED
+            registration.save(update_fields=["status", "updated_at"])
+        recompute_invoice(registration.invoice)
+    return attendee
+
+
+def cancel_registration(*, registration: Registration) -> Registration:
+    """Cancel a whole sign-up with all its board members; the price is recomputed."""
+    with transaction.atomic():
+        lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        registration.attendees.exclude(status=Status.CANCELLED).update(status=Status.CANCELLED)
+        if registration.status != Status.CANCELLED:
+            registration.status = Status.CANCELLED
+            registration.save(update_fields=["status", "updated_at"])
+        recompute_invoice(registration.invoice)
+    return registration
+
+
+def mark_invoices_paid(
+    *, invoices: Sequence[Invoice], now: datetime.datetime | None = None
+) -> int:
+    """Record the invoices as paid in full at their current amount; return how many changed."""
+    now = now or timezone.now()
+    changed = 0
+    with transaction.atomic():
+        for invoice in Invoice.objects.select_for_update().filter(
+            pk__in=[invoice.pk for invoice in invoices]
+        ):
+            if invoice.paid_at is not None and invoice.balance == 0:
+                continue
+            invoice.amount_paid = invoice.amount_due
+            invoice.paid_at = now
+            invoice.save(update_fields=["amount_paid", "paid_at", "updated_at"])
+            changed += 1
+    return changed

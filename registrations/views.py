@@ -8,9 +8,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registrations.forms import SignupForm, attendee_formset_class, error_summary
+from registrations.forms import (
+    BaseAttendeeFormSet,
+    SignupForm,
+    attendee_formset_class,
+    error_summary,
+)
 from registrations.models import Attendee, Registration
 from registrations.services import RegistrationError, register_group
+from sessions.models import Event, ThemeSession
 from sessions.views import get_public_event
 
 FORMSET_PREFIX = "members"
@@ -23,31 +29,9 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
         return render(request, "registrations/closed.html", {"event": event})
 
     sessions = list(event.sessions.all())
-    formset_class = attendee_formset_class(event)
-    form_kwargs = {"event": event, "sessions": sessions}
-    if request.method == "POST":
-        form = SignupForm(request.POST)
-        formset = formset_class(request.POST, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
-        if form.is_valid() and formset.is_valid():
-            try:
-                registration = register_group(
-                    event=event,
-                    organisation_name=form.cleaned_data["organisation_name"],
-                    contact_name=form.cleaned_data["contact_name"],
-                    contact_email=form.cleaned_data["contact_email"],
-                    contact_phone=form.cleaned_data["contact_phone"],
-                    remarks=form.cleaned_data["remarks"],
-                    attendees=formset.attendee_data(),
-                    privacy_version=settings.PRIVACY_STATEMENT_VERSION,
-                )
-            except RegistrationError as error:
-                add_service_error(form, formset, error)
-            else:
-                return redirect(registration)
-    else:
-        form = SignupForm()
-        formset = formset_class(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
-
+    form, formset, registration = process_signup(request, event, sessions)
+    if registration is not None:
+        return redirect(registration)
     return render(
         request,
         "registrations/signup.html",
@@ -66,6 +50,45 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def process_signup(
+    request: HttpRequest,
+    event: Event,
+    sessions: list[ThemeSession],
+    *,
+    by_staff: bool = False,
+    form_class: type[SignupForm] = SignupForm,
+) -> tuple[SignupForm, BaseAttendeeFormSet, Registration | None]:
+    """Build the sign-up form and, on a valid POST, sign the group up.
+
+    Returns the forms to show and, when the sign-up succeeded, the new registration. The
+    public page and the staff page for phone sign-ups share this, so the same rules hold.
+    """
+    formset_class = attendee_formset_class(event)
+    form_kwargs = {"event": event, "sessions": sessions}
+    if request.method != "POST":
+        return form_class(), formset_class(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs), None
+    form = form_class(request.POST)
+    formset = formset_class(request.POST, prefix=FORMSET_PREFIX, form_kwargs=form_kwargs)
+    if not (form.is_valid() and formset.is_valid()):
+        return form, formset, None
+    try:
+        registration = register_group(
+            event=event,
+            organisation_name=form.cleaned_data["organisation_name"],
+            contact_name=form.cleaned_data["contact_name"],
+            contact_email=form.cleaned_data["contact_email"],
+            contact_phone=form.cleaned_data["contact_phone"],
+            remarks=form.cleaned_data["remarks"],
+            attendees=formset.attendee_data(),
+            privacy_version=settings.PRIVACY_STATEMENT_VERSION,
+            by_staff=by_staff,
+        )
+    except RegistrationError as error:
+        add_service_error(form, formset, error)
+        return form, formset, None
+    return form, formset, registration
+
+
 def add_service_error(form, formset, error: RegistrationError) -> None:
     """Show a refusal from the sign-up service next to the field it is about."""
     if error.index is not None and error.field:
@@ -77,14 +100,12 @@ def add_service_error(form, formset, error: RegistrationError) -> None:
 @require_safe
 def detail(request: HttpRequest, token: str) -> HttpResponse:
     registration = get_object_or_404(
-        Registration.objects.select_related("event", "organisation").prefetch_related(
-            Prefetch("attendees", queryset=Attendee.objects.select_related("session")),
-            "event__price_tiers",
+        Registration.objects.select_related("event", "organisation", "invoice").prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.select_related("session"))
         ),
         token=token,
     )
     event = registration.event
-    amount_due = registration.organisation.amount_due(event)
     response = render(
         request,
         "registrations/detail.html",
@@ -92,7 +113,7 @@ def detail(request: HttpRequest, token: str) -> HttpResponse:
             "registration": registration,
             "event": event,
             "attendees": registration.attendees.all(),
-            "amount_due": amount_due,
+            "invoice": registration.invoice,
         },
     )
     response["X-Robots-Tag"] = "noindex, nofollow"

@@ -60,3 +60,33 @@ def reschedule_event(
         event.full_clean()
         event.save(update_fields=["date", "registration_deadline", "updated_at"])
     return event
+
+
+def copy_event(*, event: Event) -> Event:
+    """Create an unpublished copy of an event as the next lab, without its sign-ups.
+
+    The copy keeps the programme, sessions, capacities and prices; staff then give it its
+    own date, deadline and address.
+    """
+    base_slug = f"{event.slug}-kopie"[:70]
+    slug, number = base_slug, 1
+    while Event.objects.filter(slug=slug).exists():
+        number += 1
+        slug = f"{base_slug}-{number}"
+    fields = {
+        field.name: getattr(event, field.name)
+        for field in Event._meta.concrete_fields
+        if field.name not in {"id", "slug", "is_published", "created_at", "updated_at"}
+    }
+    fields["title"] = f"{event.title} (kopie)"[:200]
+    return create_event(
+        slug=slug,
+        is_published=False,
+        sessions=[
+            SessionData(title=s.title, description=s.description, capacity=s.capacity)
+            for s in event.sessions.all()
+        ],
+        programme=[(item.time, item.title) for item in event.programme.all()],
+        tiers={tier.group_size: tier.amount for tier in event.price_tiers.all()},
+        **fields,
+    )

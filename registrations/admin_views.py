@@ -1,0 +1,129 @@
+"""Extra back-office pages about one event: the overview and sign-ups entered by staff.
+
+They are wired into the admin by `EventAdmin.get_urls`, behind `admin_site.admin_view`, and
+each checks its own permission.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Lower, Trim, TruncWeek
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from registrations.forms import SignupForm, error_summary
+from registrations.models import Attendee, Invoice, Registration, Status
+from registrations.pricing import ZERO
+from registrations.views import process_signup
+from sessions.models import Event, ThemeSession
+
+
+def require_permission(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def admin_context(request: HttpRequest, event: Event, title: str) -> dict:
+    """Return what admin templates need for the header, breadcrumbs and sidebar."""
+    return {
+        **admin.site.each_context(request),
+        "title": title,
+        "event": event,
+        "opts": Event._meta,
+        "event_url": reverse("admin:theme_sessions_event_change", args=[event.pk]),
+    }
+
+
+def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Show how full each session is, who pays what, dietary wishes and sign-ups per week."""
+    require_permission(request, "registrations.view_attendee")
+    event = get_object_or_404(Event, pk=event_id)
+    sessions = event.sessions.with_seat_counts().annotate(
+        waiting=Count("attendees", filter=Q(attendees__status=Status.WAITING), distinct=True)
+    )
+    people = Attendee.objects.filter(event=event).aggregate(
+        confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+        waiting=Count("pk", filter=Q(status=Status.WAITING)),
+        cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+    )
+    invoices = Invoice.objects.filter(event=event)
+    money = invoices.aggregate(
+        organisations=Count("pk", filter=Q(attendee_count__gt=0)),
+        due=Sum("amount_due", default=ZERO),
+        paid=Sum("amount_paid", default=ZERO),
+    )
+    money["open"] = money["due"] - money["paid"]
+    differences = (
+        invoices.filter(paid_at__isnull=False)
+        .exclude(amount_due=F("amount_paid"))
+        .select_related("organisation")
+    )
+    diets = (
+        Attendee.objects.confirmed()
+        .filter(event=event)
+        .exclude(dietary_wishes="")
+        .annotate(wish=Lower(Trim("dietary_wishes")))
+        .values("wish")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "wish")
+    )
+    weeks = (
+        Registration.objects.filter(event=event)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(
+            signups=Count("pk", distinct=True),
+            people=Count("attendees", filter=~Q(attendees__status=Status.CANCELLED)),
+        )
+        .order_by("week")
+    )
+    context = admin_context(request, event, _("Overzicht van %(title)s") % {"title": event})
+    context |= {
+        "sessions": sessions,
+        "people": people,
+        "money": money,
+        "differences": differences,
+        "diets": diets,
+        "weeks": weeks,
+        "can_export": request.user.has_perm("registrations.export_personal_data"),
+    }
+    return render(request, "admin/theme_sessions/event/overview.html", context)
+
+
+class StaffSignupForm(SignupForm):
+    """The public form, with consent confirmed by the staff member on the person's behalf."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = gettext_lazy(
+            "De contactpersoon is gewezen op de privacyverklaring en stemt in."
+        )
+
+
+def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Enter a sign-up for someone who phoned, through the same form and rules as the site."""
+    require_permission(request, "registrations.add_registration")
+    event = get_object_or_404(Event.objects.prefetch_related("price_tiers"), pk=event_id)
+    sessions = list(ThemeSession.objects.filter(event=event).with_seat_counts())
+    form, formset, registration = process_signup(
+        request, event, sessions, by_staff=True, form_class=StaffSignupForm
+    )
+    if registration is not None:
+        messages.success(
+            request,
+            _("Aanmelding van %(organisation)s ingevoerd.")
+            % {"organisation": registration.organisation},
+        )
+        return redirect("admin:registrations_registration_change", registration.pk)
+    context = admin_context(request, event, _("Aanmelding invoeren voor %(title)s") % {
+        "title": event
+    })
+    context |= {
+        "form": form,
+        "formset": formset,
+        "error_summary": error_summary(form, formset) if form.is_bound else [],
+    }
+    return render(request, "admin/theme_sessions/event/signup.html", context)
