@@ -5,7 +5,12 @@ import os
 import pytest
 from django.db import connection
 
-from tests.factories import EventFactory, ThemeSessionFactory
+from tests.factories import (
+    AttendeeFactory,
+    EventFactory,
+    ProgrammeItemFactory,
+    ThemeSessionFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +31,26 @@ def event(db):
     ):
         ThemeSessionFactory(event=event, title=title, order=order)
     return event
+
+
+@pytest.fixture
+def make_busy_event(db):
+    """Build an open lab at a chosen size, for the query-count tests of several pages.
+
+    `make_busy_event(sessions=8, signups=30)` gives sessions with a maximum, a programme item
+    and one-person sign-ups spread over the sessions; the event page, the sign-up page and
+    the lists must run as many queries for a small lab as for a busy one.
+    """
+
+    def make(*, sessions: int, signups: int):
+        event = EventFactory()
+        theme_sessions = ThemeSessionFactory.create_batch(sessions, event=event, capacity=50)
+        ProgrammeItemFactory(event=event)
+        for n in range(signups):
+            AttendeeFactory(registration__event=event, session=theme_sessions[n % sessions])
+        return event
+
+    return make
 
 
 def pytest_collection_modifyitems(config, items):

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from registrations.models import Attendee, Organisation, Registration, Status
+from registrations.models import Attendee, Invoice, Organisation, Registration, Status
 from sessions.models import Event, PriceTier, ProgrammeItem, ThemeSession
 
 
@@ -63,6 +63,15 @@ class ProgrammeItemFactory(factory.django.DjangoModelFactory):
     title = "Opening"
 
 
+class PriceTierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PriceTier
+
+    event = factory.SubFactory(EventFactory, tiers={})
+    group_size = factory.Sequence(lambda n: n + 1)
+    amount = Decimal("50.00")
+
+
 class OrganisationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organisation
@@ -70,12 +79,30 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Huurdersvereniging Voorbeeld {n}")
 
 
+class InvoiceFactory(factory.django.DjangoModelFactory):
+    """An organisation's invoice for an event; reused when one exists (one per pair)."""
+
+    class Meta:
+        model = Invoice
+        django_get_or_create = ("event", "organisation")
+
+    event = factory.SubFactory(EventFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+
+
 class RegistrationFactory(factory.django.DjangoModelFactory):
+    """A sign-up. Its invoice's amount is not recomputed: use the services for that."""
+
     class Meta:
         model = Registration
 
     event = factory.SubFactory(EventFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+    invoice = factory.SubFactory(
+        InvoiceFactory,
+        event=factory.SelfAttribute("..event"),
+        organisation=factory.SelfAttribute("..organisation"),
+    )
     contact_name = "Karin Voorbeeld"
     contact_email = factory.Sequence(lambda n: f"contact{n}@example.org")
     consent_at = factory.LazyFunction(timezone.now)

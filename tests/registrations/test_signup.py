@@ -1,0 +1,442 @@
+"""Sign-up through the real view, posting exactly what the plain HTML form sends."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from registrations.models import Attendee, Organisation, Registration, Status
+from tests.factories import (
+    AttendeeFactory,
+    EventFactory,
+    OrganisationFactory,
+    RegistrationFactory,
+    ThemeSessionFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def signup_data(members, *, total_forms=3, **fields):
+    """Return the POST body of the sign-up form: `members` are (name, e-mail, session) rows.
+
+    Rows after the filled ones are sent as empty strings, as a browser without JavaScript does.
+    """
+    data = {
+        "organisation_name": "Huurdersvereniging De Linde",
+        "contact_name": "Karin Voorbeeld",
+        "contact_email": "karin@example.org",
+        "contact_phone": "",
+        "remarks": "",
+        "consent": "on",
+        "members-TOTAL_FORMS": str(total_forms),
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "3",
+    }
+    for index in range(total_forms):
+        name, email, session = members[index] if index < len(members) else ("", "", "")
+        data |= {
+            f"members-{index}-name": name,
+            f"members-{index}-email": email,
+            f"members-{index}-session": str(getattr(session, "pk", session)),
+            f"members-{index}-dietary_wishes": "",
+        }
+    return data | fields
+
+
+def row_counts():
+    """Return how many registrations, attendees and organisations the database holds."""
+    return (Registration.objects.count(), Attendee.objects.count(), Organisation.objects.count())
+
+
+def post_signup(client, event, data, **kwargs):
+    return client.post(reverse("registrations:signup", args=[event.slug]), data, **kwargs)
+
+
+# Sign-ups that succeed ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("size", "amount"),
+    [(1, "€ 50,00"), (2, "€ 85,00"), (3, "€ 100,00")],
+    ids=["one-member", "two-members", "three-members"],
+)
+def test_signup_group_shows_group_price_on_confirmation(client, event, size, amount):
+    # Arrange
+    sessions = list(event.sessions.all())
+    members = [(f"Lid {n}", f"lid{n}@example.org", sessions[n]) for n in range(size)]
+
+    # Act
+    response = post_signup(client, event, signup_data(members), follow=True)
+
+    # Assert
+    assert response.status_code == 200
+    assert len(response.redirect_chain) == 1
+    assertContains(response, f"<strong>{amount}</strong>", count=1)
+    for n in range(size):
+        assertContains(response, f"<td>{sessions[n].title}</td>", count=1)
+    assert row_counts() == (1, size, 1)
+    registration = Registration.objects.get()
+    assert registration.status == Status.CONFIRMED
+    assert sorted(registration.attendees.values_list("email", "session__title")) == sorted(
+        (f"lid{n}@example.org", sessions[n].title) for n in range(size)
+    )
+
+
+def test_signup_confirmation_reload_writes_nothing(client, event):
+    # Arrange
+    session = event.sessions.first()
+    response = post_signup(
+        client, event, signup_data([("Lid", "lid@example.org", session)]), follow=True
+    )
+    confirmation_url = response.redirect_chain[-1][0]
+    counts_after_signup = row_counts()
+
+    # Act
+    reload = client.get(confirmation_url)
+
+    # Assert
+    assert reload.status_code == 200
+    assertContains(reload, "<strong>€ 50,00</strong>", count=1)
+    assert row_counts() == counts_after_signup == (1, 1, 1)
+
+
+def test_signup_second_signup_of_organisation_prices_both_together(client, event):
+    # Arrange: the organisation already brings one board member from an earlier sign-up.
+    session = event.sessions.first()
+    organisation = OrganisationFactory(name="Huurdersvereniging De Linde")
+    earlier = RegistrationFactory(event=event, organisation=organisation)
+    AttendeeFactory(registration=earlier, session=session, email="eerste@example.org")
+
+    # Act
+    response = post_signup(
+        client,
+        event,
+        signup_data([("Tweede Lid", "tweede@example.org", session)]),
+        follow=True,
+    )
+
+    # Assert
+    assert response.status_code == 200
+    assertContains(response, "<strong>€ 85,00</strong>", count=1)
+    assert row_counts() == (2, 2, 1)
+
+
+def test_signup_organisation_name_spelling_reuses_one_organisation(client, event):
+    # Arrange
+    session = event.sessions.first()
+    post_signup(
+        client,
+        event,
+        signup_data(
+            [("Eerste Lid", "eerste@example.org", session)],
+            organisation_name="Huurdersvereniging De Linde",
+        ),
+    )
+
+    # Act
+    post_signup(
+        client,
+        event,
+        signup_data(
+            [("Tweede Lid", "tweede@example.org", session)],
+            organisation_name="  huurdersvereniging  de linde ",
+        ),
+    )
+
+    # Assert
+    assert Registration.objects.count() == 2
+    assert list(Organisation.objects.values_list("name", flat=True)) == [
+        "Huurdersvereniging De Linde"
+    ]
+
+
+def test_signup_full_session_with_waiting_list_puts_group_on_waiting_list(client):
+    # Arrange
+    event = EventFactory(has_waiting_list=True)
+    full = ThemeSessionFactory(event=event, capacity=1)
+    AttendeeFactory(registration__event=event, session=full)
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(
+        client, event, signup_data([("Lid", "lid@example.org", full)]), follow=True
+    )
+
+    # Assert
+    assert response.status_code == 200
+    assertContains(response, "U staat op de wachtlijst")
+    registration = Registration.objects.latest("pk")
+    assert registration.status == Status.WAITING
+    assert list(registration.attendees.values_list("status", flat=True)) == [Status.WAITING]
+    assert row_counts() == (counts_before[0] + 1, counts_before[1] + 1, counts_before[2] + 1)
+
+
+# Refusals: a clear Dutch message, and nothing written ----------------------------------------
+
+
+def assert_refused(response, message, counts_before):
+    """Check the form came back with `message` and the database did not change."""
+    assert response.status_code == 200
+    assertContains(response, "Controleer het formulier")
+    assertContains(response, message)
+    assert row_counts() == counts_before
+
+
+def test_signup_missing_session_refused(client, event):
+    # Arrange
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", "")]))
+
+    # Assert
+    assert_refused(response, "Bestuurslid 1 – Themasessie: Dit veld is verplicht.", counts_before)
+
+
+def test_signup_missing_session_in_extra_row_refused(client, event):
+    # Arrange
+    session = event.sessions.first()
+    counts_before = row_counts()
+    members = [("Eerste Lid", "eerste@example.org", session), ("Tweede", "tweede@example.org", "")]
+
+    # Act
+    response = post_signup(client, event, signup_data(members))
+
+    # Assert
+    assert_refused(response, "Bestuurslid 2 – Themasessie: Dit veld is verplicht.", counts_before)
+
+
+@pytest.mark.parametrize(
+    "second_email", ["lid@example.org", "LID@Example.ORG"], ids=["same-case", "other-case"]
+)
+def test_signup_same_email_twice_in_form_refused(client, event, second_email):
+    # Arrange
+    session = event.sessions.first()
+    counts_before = row_counts()
+    members = [("Eerste Lid", "lid@example.org", session), ("Tweede Lid", second_email, session)]
+
+    # Act
+    response = post_signup(client, event, signup_data(members))
+
+    # Assert
+    assert_refused(
+        response,
+        "Bestuurslid 2 – E-mailadres: Elk bestuurslid heeft een eigen e-mailadres nodig.",
+        counts_before,
+    )
+
+
+def test_signup_email_already_signed_up_for_event_refused(client, event):
+    # Arrange: the address is taken, spelt with other capitals.
+    session = event.sessions.first()
+    AttendeeFactory(registration__event=event, session=session, email="Lid@Example.org")
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert_refused(
+        response,
+        "Bestuurslid 1 – E-mailadres: Lid@Example.org is al aangemeld voor deze bijeenkomst.",
+        counts_before,
+    )
+
+
+def test_signup_email_signed_up_for_other_event_accepted(client, event):
+    # Arrange
+    AttendeeFactory(email="lid@example.org")
+    session = event.sessions.first()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert response.status_code == 302
+    assert Attendee.objects.filter(event=event).count() == 1
+
+
+def test_signup_more_members_than_form_allows_refused(client, event):
+    # Arrange: TOTAL_FORMS tampered up to 4, with 4 filled rows.
+    sessions = list(event.sessions.all())
+    members = [(f"Lid {n}", f"lid{n}@example.org", sessions[n]) for n in range(4)]
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data(members, total_forms=4))
+
+    # Assert
+    assert_refused(
+        response, "U kunt met ten hoogste 3 bestuursleden tegelijk aanmelden.", counts_before
+    )
+
+
+def test_signup_more_members_than_event_max_group_size_refused(client):
+    # Arrange: the event allows two per sign-up; the form is tampered to send three.
+    event = EventFactory(max_group_size=2)
+    session = ThemeSessionFactory(event=event)
+    members = [(f"Lid {n}", f"lid{n}@example.org", session) for n in range(3)]
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data(members, total_forms=3))
+
+    # Assert
+    assert_refused(
+        response, "U kunt met ten hoogste 2 bestuursleden tegelijk aanmelden.", counts_before
+    )
+
+
+def test_signup_full_session_without_waiting_list_refused(client, event):
+    # Arrange
+    full = ThemeSessionFactory(event=event, capacity=1)
+    AttendeeFactory(registration__event=event, session=full)
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", full)]))
+
+    # Assert
+    assert_refused(
+        response,
+        "Bestuurslid 1 – Themasessie: Deze sessie is vol. Kies een andere sessie.",
+        counts_before,
+    )
+
+
+def test_signup_group_larger_than_places_left_in_session_refused(client, event):
+    # Arrange: one place left, two members choose that session.
+    almost_full = ThemeSessionFactory(event=event, title="Bijna vol", capacity=2)
+    AttendeeFactory(registration__event=event, session=almost_full)
+    members = [(f"Lid {n}", f"lid{n}@example.org", almost_full) for n in range(2)]
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data(members))
+
+    # Assert
+    assert_refused(
+        response,
+        "De sessie ‘Bijna vol’ heeft niet genoeg plaatsen meer. Kies een andere sessie.",
+        counts_before,
+    )
+
+
+def test_signup_full_event_without_waiting_list_refused(client):
+    # Arrange
+    event = EventFactory(capacity=1)
+    session = ThemeSessionFactory(event=event)
+    AttendeeFactory(registration__event=event, session=session)
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert_refused(
+        response, "Deze bijeenkomst heeft niet genoeg plaatsen meer voor uw groep.", counts_before
+    )
+
+
+def test_signup_without_consent_refused(client, event):
+    # Arrange
+    data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
+    del data["consent"]
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assert_refused(response, "Geef toestemming om u aan te kunnen melden.", counts_before)
+
+
+def test_signup_after_deadline_refused(client):
+    # Arrange
+    event = EventFactory(registration_deadline=timezone.now() - datetime.timedelta(minutes=1))
+    session = ThemeSessionFactory(event=event)
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert response.status_code == 200
+    assertContains(response, "De aanmelding is gesloten")
+    assertContains(response, f"U kunt zich niet meer aanmelden voor {event.title}.")
+    assert row_counts() == counts_before
+
+
+def test_signup_unpublished_event_not_found(client):
+    # Arrange
+    event = EventFactory(is_published=False)
+    session = ThemeSessionFactory(event=event)
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert response.status_code == 404
+    assert row_counts() == counts_before
+
+
+def test_signup_unknown_slug_not_found(client, event):
+    # Arrange
+    counts_before = row_counts()
+    data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
+
+    # Act
+    response = client.post(reverse("registrations:signup", args=["bestaat-niet"]), data)
+
+    # Assert
+    assert response.status_code == 404
+    assert row_counts() == counts_before
+
+
+# The refused form itself ---------------------------------------------------------------------
+
+
+def test_signup_refused_form_error_summary_links_to_field(client, event):
+    # Arrange
+    data = signup_data([("Lid", "lid@example.org", "")])
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assertContains(
+        response,
+        '<a href="#id_members-0-session">Bestuurslid 1 – Themasessie: Dit veld is verplicht.</a>',
+        count=1,
+        html=True,
+    )
+    assertContains(response, 'id="id_members-0-session"', count=1)
+
+
+def test_signup_refused_form_keeps_typed_values(client, event):
+    # Arrange
+    session = event.sessions.first()
+    data = signup_data(
+        [("Piet Voorbeeld", "piet@example.org", session), ("Tweede", "", session)],
+        contact_phone="030 123 45 67",
+        remarks="Graag een plek bij de deur.",
+    )
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assertContains(response, 'href="#id_members-1-email"', count=1)
+    assertContains(response, 'value="Huurdersvereniging De Linde"', count=1)
+    assertContains(response, 'value="Karin Voorbeeld"', count=1)
+    assertContains(response, 'value="030 123 45 67"', count=1)
+    assertContains(response, 'value="Piet Voorbeeld"', count=1)
+    assertContains(response, 'value="piet@example.org"', count=1)
+    assertContains(response, "Graag een plek bij de deur.</textarea>", count=1)
+    assertContains(response, f'<option value="{session.pk}" selected>', count=2)
+    assertContains(response, 'id="id_consent" checked', count=1)

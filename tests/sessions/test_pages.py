@@ -1,0 +1,147 @@
+"""The public pages about what is on offer: the list of labs and one lab's page."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.factories import AttendeeFactory, EventFactory, ProgrammeItemFactory, ThemeSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+# A Monday, far enough ahead to stay upcoming.
+MONDAY = datetime.date(2030, 6, 3)
+MONDAY_DEADLINE = timezone.make_aware(datetime.datetime(2030, 5, 27, 12, 0))
+
+
+def test_event_list_shows_published_upcoming_event(client):
+    # Arrange
+    published = EventFactory(title="Participatielab juni", date=MONDAY)
+    EventFactory(title="Participatielab concept", date=MONDAY, is_published=False)
+    EventFactory(title="Participatielab vorig jaar", date=timezone.localdate().replace(year=2020))
+
+    # Act
+    response = client.get(reverse("sessions:event_list"))
+
+    # Assert
+    assert response.status_code == 200
+    assert [event.pk for event in response.context["events"]] == [published.pk]
+    assertContains(response, f'<a href="/{published.slug}/">Participatielab juni</a>', count=1)
+    assertNotContains(response, "Participatielab concept")
+    assertNotContains(response, "Participatielab vorig jaar")
+
+
+def test_event_list_without_events_says_so(client, db):
+    response = client.get(reverse("sessions:event_list"))
+
+    assertContains(response, "Er staan op dit moment geen bijeenkomsten gepland.", count=1)
+
+
+def test_event_detail_shows_date_written_out_in_dutch(client):
+    # Arrange
+    event = EventFactory(date=MONDAY, registration_deadline=MONDAY_DEADLINE)
+
+    # Act
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    # Assert
+    assertContains(response, "<dd>Maandag 3 juni 2030, 17:00–20:00 uur</dd>", count=1)
+    assertContains(response, "Kan tot en met maandag 27 mei 2030.", count=1)
+
+
+def test_event_detail_shows_programme_sessions_and_prices(client, event):
+    # Arrange
+    ProgrammeItemFactory(event=event, time=datetime.time(17, 0), title="Inloop")
+    ProgrammeItemFactory(event=event, time=datetime.time(18, 0), title="Pauze met soep")
+
+    # Act
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    # Assert
+    assertContains(response, '<th scope="row">17:00</th><td>Inloop</td>', count=1)
+    assertContains(response, '<th scope="row">18:00</th><td>Pauze met soep</td>', count=1)
+    for title in ["Duurzaamheid", "Financiën van de corporatie", "Werksessie", "Jaarcyclus"]:
+        assertContains(response, f'<h3 class="h5">{title}</h3>', count=1)
+    assertContains(response, '<td class="text-end amount">€ 50,00</td>', count=1)
+    assertContains(response, '<td class="text-end amount">€ 85,00</td>', count=1)
+    assertContains(response, '<td class="text-end amount">€ 100,00</td>', count=1)
+    assertContains(
+        response, f'href="{reverse("registrations:signup", args=[event.slug])}"', count=2
+    )
+
+
+def test_event_detail_session_with_maximum_shows_places_left(client, event):
+    # Arrange
+    limited = ThemeSessionFactory(event=event, capacity=25)
+    AttendeeFactory(registration__event=event, session=limited)
+    full = ThemeSessionFactory(event=event, capacity=1)
+    AttendeeFactory(registration__event=event, session=full)
+
+    # Act
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    # Assert
+    assertContains(response, '<p class="places">Nog 24 plaatsen vrij</p>', count=1)
+    assertContains(response, '<p class="places"><strong>Vol</strong></p>', count=1)
+    assertContains(response, '<p class="places">', count=2)
+
+
+def test_event_detail_after_deadline_says_sign_up_closed(client):
+    # Arrange
+    event = EventFactory(registration_deadline=timezone.now() - datetime.timedelta(days=1))
+
+    # Act
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    # Assert
+    assertContains(response, "<strong>De aanmelding is gesloten.</strong>", count=1)
+    assertNotContains(response, reverse("registrations:signup", args=[event.slug]))
+
+
+def test_event_detail_unpublished_not_found(client):
+    event = EventFactory(is_published=False)
+
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    assert response.status_code == 404
+
+
+def test_event_detail_unknown_slug_not_found(client, db):
+    response = client.get(reverse("sessions:event_detail", args=["bestaat-niet"]))
+
+    assert response.status_code == 404
+
+
+# Query counts: equal for a quiet and a busy lab --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sessions", "signups"), [(2, 0), (8, 30)], ids=["2-sessions-0-signups", "8-sessions-30"]
+)
+def test_event_detail_query_count_does_not_grow(
+    client, make_busy_event, django_assert_num_queries, sessions, signups
+):
+    # Arrange
+    event = make_busy_event(sessions=sessions, signups=signups)
+    url = reverse("sessions:event_detail", args=[event.slug])
+
+    # Act / Assert: the event, its sessions with seat counts, programme and price tiers.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("events", [1, 6], ids=["1-event", "6-events"])
+def test_event_list_query_count_does_not_grow(
+    client, make_busy_event, django_assert_num_queries, events
+):
+    # Arrange
+    for _ in range(events):
+        make_busy_event(sessions=2, signups=1)
+
+    # Act / Assert
+    with django_assert_num_queries(1):
+        response = client.get(reverse("sessions:event_list"))
+    assert len(response.context["events"]) == events
