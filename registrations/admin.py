@@ -132,9 +132,9 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     list_filter = ["event", "status", PaymentStatusFilter]
     list_select_related = ["organisation", "event", "invoice"]
     search_fields = ["organisation__name", "contact_name", "contact_email", "attendees__name"]
+    autocomplete_fields = ["organisation"]
     readonly_fields = [
         "event",
-        "organisation",
         "status",
         "created_at",
         "consent_at",
@@ -170,6 +170,13 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
                 people_count=Count("attendees", filter=~Q(attendees__status=Status.CANCELLED))
             )
         )
+
+    def save_model(self, request: HttpRequest, obj: Registration, form, change: bool) -> None:
+        organisation = form.cleaned_data["organisation"]
+        obj.organisation_id = form.initial.get("organisation", obj.organisation_id)
+        obj.save(update_fields=["contact_name", "contact_email", "contact_phone", "remarks"])
+        if organisation.pk != obj.organisation_id:
+            services.change_organisation(registration=obj, organisation=organisation)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New sign-ups are entered from the event ("Aanmelding invoeren"), through the form.

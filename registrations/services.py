@@ -340,3 +340,22 @@ def mark_invoices_paid(
             invoice.save(update_fields=["amount_paid", "paid_at", "updated_at"])
             changed += 1
     return changed
+
+
+def change_organisation(*, registration: Registration, organisation: Organisation) -> Registration:
+    """Book a sign-up on another organisation (e.g. one typed differently); reprice both."""
+    with transaction.atomic():
+        lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.organisation_id == organisation.pk:
+            return registration
+        old_invoice = registration.invoice
+        new_invoice, _created = Invoice.objects.get_or_create(
+            event_id=registration.event_id, organisation=organisation
+        )
+        registration.organisation = organisation
+        registration.invoice = new_invoice
+        registration.save(update_fields=["organisation", "invoice", "updated_at"])
+        recompute_invoice(old_invoice)
+        recompute_invoice(new_invoice)
+    return registration
