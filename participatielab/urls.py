@@ -1,5 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Participatielab – beheer")
+admin.site.site_title = _("Participatielab beheer")
+admin.site.index_title = _("Bijeenkomsten, aanmeldingen en betalingen")
 
 urlpatterns = [
     path("admin/", admin.site.urls),

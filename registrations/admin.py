@@ -66,8 +66,10 @@ class OrganisationAdmin(admin.ModelAdmin):
             .get_queryset(request)
             .annotate(
                 lab_count=Count("invoices", filter=Q(invoices__attendee_count__gt=0)),
-                people_count=Count("registrations__attendees",
-                                   filter=Q(registrations__attendees__status=Status.CONFIRMED)),
+                people_count=Count(
+                    "registrations__attendees",
+                    filter=Q(registrations__attendees__status=Status.CONFIRMED),
+                ),
             )
         )
 
@@ -279,8 +281,9 @@ class AttendeeAdmin(ServiceRefusalMixin, admin.ModelAdmin):
             request, _("%(count)d deelnemer(s) afgemeld.") % {"count": count}, messages.SUCCESS
         )
 
-    @admin.action(description=_("Geselecteerde deelnemers exporteren (Excel NL)"),
-                  permissions=["export"])
+    @admin.action(
+        description=_("Geselecteerde deelnemers exporteren (Excel NL)"), permissions=["export"]
+    )
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Attendee]):
         from registrations.exports import export_attendees
 

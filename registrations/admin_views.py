@@ -118,9 +118,9 @@ def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
             % {"organisation": registration.organisation},
         )
         return redirect("admin:registrations_registration_change", registration.pk)
-    context = admin_context(request, event, _("Aanmelding invoeren voor %(title)s") % {
-        "title": event
-    })
+    context = admin_context(
+        request, event, _("Aanmelding invoeren voor %(title)s") % {"title": event}
+    )
     context |= {
         "form": form,
         "formset": formset,

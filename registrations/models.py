@@ -1,5 +1,6 @@
 """Who comes: organisations, their sign-ups (registrations) and the board members attending."""
 
+import hmac
 import secrets
 from decimal import Decimal
 
@@ -17,8 +18,16 @@ def normalise_name(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-def new_token() -> str:
-    """Return a fresh secret for a registration's manage link (256 bits)."""
+LOOKUP_LENGTH = 12
+
+
+def new_lookup() -> str:
+    """Return a fresh public half of a manage link: finds the row, proves nothing."""
+    return secrets.token_urlsafe(9)[:LOOKUP_LENGTH]
+
+
+def new_secret() -> str:
+    """Return a fresh secret half of a manage link (256 bits)."""
     return secrets.token_urlsafe(32)
 
 
@@ -138,9 +147,21 @@ class Registration(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
     )
-    token = models.CharField(
-        _("geheime sleutel"), max_length=64, unique=True, default=new_token, editable=False
+    # The manage link carries lookup + secret: the lookup finds the row through an index, the
+    # secret is then compared in constant time, so response times reveal nothing about it.
+    manage_lookup = models.CharField(
+        _("beheersleutel"),
+        max_length=LOOKUP_LENGTH,
+        unique=True,
+        default=new_lookup,
+        editable=False,
     )
+    manage_secret = models.CharField(_("geheim"), max_length=64, default=new_secret, editable=False)
+    confirmation_sent_at = models.DateTimeField(
+        _("bevestiging verstuurd op"), null=True, blank=True
+    )
+    reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
+    mail_error = models.TextField(_("laatste mailfout"), blank=True)
     consent_at = models.DateTimeField(_("toestemming gegeven op"))
     privacy_version = models.CharField(_("versie privacyverklaring"), max_length=20)
     created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True, db_index=True)
@@ -156,6 +177,29 @@ class Registration(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registrations:detail", kwargs={"token": self.token})
+
+    @property
+    def token(self) -> str:
+        """Return the secret token of this registration's manage link."""
+        return f"{self.manage_lookup}{self.manage_secret}"
+
+    @classmethod
+    def from_token(cls, token: str, queryset: "models.QuerySet[Registration] | None" = None):
+        """Return the registration a manage-link token belongs to, or None.
+
+        The secret half is compared with `hmac.compare_digest`, never with `==`.
+        """
+        lookup, secret = token[:LOOKUP_LENGTH], token[LOOKUP_LENGTH:]
+        if len(lookup) != LOOKUP_LENGTH or not secret:
+            return None
+        registration = (
+            (queryset if queryset is not None else cls.objects).filter(manage_lookup=lookup).first()
+        )
+        if registration is None:
+            return None
+        if not hmac.compare_digest(registration.manage_secret.encode(), secret.encode()):
+            return None
+        return registration
 
 
 class AttendeeQuerySet(models.QuerySet):

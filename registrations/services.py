@@ -267,7 +267,8 @@ def move_attendee(*, attendee: Attendee, session: ThemeSession) -> Attendee:
         attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
         if session.event_id != event.pk:
             raise RegistrationError(
-                _("Kies een themasessie van deze bijeenkomst."), code="invalid_session",
+                _("Kies een themasessie van deze bijeenkomst."),
+                code="invalid_session",
                 field="session",
             )
         if attendee.status == Status.CANCELLED:
@@ -323,9 +324,7 @@ def cancel_registration(*, registration: Registration) -> Registration:
     return registration
 
 
-def mark_invoices_paid(
-    *, invoices: Sequence[Invoice], now: datetime.datetime | None = None
-) -> int:
+def mark_invoices_paid(*, invoices: Sequence[Invoice], now: datetime.datetime | None = None) -> int:
     """Record the invoices as paid in full at their current amount; return how many changed."""
     now = now or timezone.now()
     changed = 0

@@ -4,8 +4,8 @@ import json
 
 from django.conf import settings
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.forms import (
@@ -99,12 +99,14 @@ def add_service_error(form, formset, error: RegistrationError) -> None:
 
 @require_safe
 def detail(request: HttpRequest, token: str) -> HttpResponse:
-    registration = get_object_or_404(
+    registration = Registration.from_token(
+        token,
         Registration.objects.select_related("event", "organisation", "invoice").prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("session"))
         ),
-        token=token,
     )
+    if registration is None:
+        raise Http404
     event = registration.event
     response = render(
         request,

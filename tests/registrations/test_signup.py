@@ -381,7 +381,7 @@ def test_signup_unpublished_event_not_found(client):
     response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
 
     # Assert
-    assert response.status_code == 404
+    assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
     assert row_counts() == counts_before
 
 
@@ -393,8 +393,9 @@ def test_signup_unknown_slug_not_found(client, event):
     # Act
     response = client.post(reverse("registrations:signup", args=["bestaat-niet"]), data)
 
-    # Assert
-    assert response.status_code == 404
+    # Assert: the site's own Dutch page, not Django's English default.
+    assertContains(response, '<html lang="nl">', status_code=404)
+    assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
     assert row_counts() == counts_before
 
 
@@ -440,3 +441,63 @@ def test_signup_refused_form_keeps_typed_values(client, event):
     assertContains(response, "Graag een plek bij de deur.</textarea>", count=1)
     assertContains(response, f'<option value="{session.pk}" selected>', count=2)
     assertContains(response, 'id="id_consent" checked', count=1)
+
+
+@pytest.mark.parametrize(
+    "total_forms", ["0", "abc", None], ids=["zero-rows", "not-a-number", "missing"]
+)
+def test_signup_tampered_row_count_refused(client, event, total_forms):
+    # Arrange
+    data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
+    if total_forms is None:
+        del data["members-TOTAL_FORMS"]
+    else:
+        data["members-TOTAL_FORMS"] = total_forms
+    counts_before = row_counts()
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assert_refused(response, "Vul de gegevens van ten minste één bestuurslid in.", counts_before)
+
+
+# The empty sign-up page ----------------------------------------------------------------------
+
+
+def test_signup_page_shows_price_table_before_submitting(client, event):
+    response = client.get(reverse("registrations:signup", args=[event.slug]))
+
+    assert response.status_code == 200
+    assertContains(response, '<td class="text-end amount">€ 50,00</td>', count=1)
+    assertContains(response, '<td class="text-end amount">€ 85,00</td>', count=1)
+    assertContains(response, '<td class="text-end amount">€ 100,00</td>', count=1)
+
+
+def test_signup_page_full_session_without_waiting_list_cannot_be_chosen(client, event):
+    # Arrange
+    full = ThemeSessionFactory(event=event, title="Vol zaaltje", capacity=1)
+    AttendeeFactory(registration__event=event, session=full)
+
+    # Act
+    response = client.get(reverse("registrations:signup", args=[event.slug]))
+
+    # Assert: one disabled option in each of the three member rows.
+    assertContains(
+        response, f'<option value="{full.pk}" disabled>Vol zaaltje (vol)</option>', count=3
+    )
+
+
+def test_signup_page_full_session_with_waiting_list_offers_waiting_list(client):
+    # Arrange
+    event = EventFactory(has_waiting_list=True)
+    full = ThemeSessionFactory(event=event, title="Vol zaaltje", capacity=1)
+    AttendeeFactory(registration__event=event, session=full)
+
+    # Act
+    response = client.get(reverse("registrations:signup", args=[event.slug]))
+
+    # Assert
+    assertContains(
+        response, f'<option value="{full.pk}">Vol zaaltje (vol, wachtlijst)</option>', count=3
+    )

@@ -105,13 +105,13 @@ def test_event_detail_unpublished_not_found(client):
 
     response = client.get(reverse("sessions:event_detail", args=[event.slug]))
 
-    assert response.status_code == 404
+    assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
 
 
 def test_event_detail_unknown_slug_not_found(client, db):
     response = client.get(reverse("sessions:event_detail", args=["bestaat-niet"]))
 
-    assert response.status_code == 404
+    assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
 
 
 # Query counts: equal for a quiet and a busy lab --------------------------------------------

@@ -1,0 +1,271 @@
+"""Attendee lists for the office: CSV exports per event, per session and of a selection,
+and a printable presence list per session.
+
+Every page here needs the permission `registrations.export_personal_data`: these lists hold
+names and e-mail addresses. The views are reached through the admin site's `admin_view`
+wrapper (see `sessions.admin.EventAdmin.get_urls`), so the user is already active staff.
+
+Cells are written by `defusedcsv`, which puts a quote before a cell starting with `=`, `+`,
+`-`, `@`, `|` or `%` (unless the cell is a plain number), so a spreadsheet shows the text
+instead of running it as a formula. Ordinary names such as "Jan-Willem" and "'t Hoen" pass
+unchanged because only the first character counts. A value such as "+31 6 12345678" comes out
+as "'+31 6 12345678": we accept that visible quote, because the number stays readable and
+telling a phone number from a formula is exactly the guess that makes these attacks work.
+Leading tabs and line breaks, which defusedcsv does not escape, never reach the database:
+the services strip every name before saving.
+"""
+
+import datetime
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from defusedcsv import csv
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import numberformat, translation
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from registrations.models import Attendee, Status
+from registrations.pricing import money
+from sessions.models import Event, ThemeSession
+
+EXPORT_PERMISSION = "registrations.export_personal_data"
+
+# The office prints and reads these lists in the Netherlands, whatever the server's zone.
+EXPORT_TIMEZONE = ZoneInfo("Europe/Amsterdam")
+
+# Rows fetched from the database per round trip, and rows written per chunk of the response.
+FETCH_SIZE = 2000
+ROWS_PER_CHUNK = 1000
+
+HEADER = (
+    "Bijeenkomst",
+    "Datum",
+    "Organisatie",
+    "Contactpersoon",
+    "E-mail contactpersoon",
+    "Naam deelnemer",
+    "E-mail deelnemer",
+    "Themasessie",
+    "Dieetwensen",
+    "Aangemeld op",
+    "Status",
+    "Organisatie betaalt",
+    "Betaling",
+    "Factuurnummer",
+)
+
+
+@dataclass(frozen=True)
+class Flavour:
+    """How one kind of spreadsheet wants its CSV: separator, encoding mark, numbers, dates."""
+
+    name: str
+    delimiter: str
+    byte_order_mark: str
+    decimal_separator: str
+    date_format: str | None  # strftime pattern; None means ISO 8601
+    datetime_format: str | None
+
+    def amount(self, value: Decimal) -> str:
+        """Write an amount with two decimals and no thousands grouping, e.g. "1085,00"."""
+        return str(numberformat.format(money(value), self.decimal_separator, decimal_pos=2))
+
+    def date(self, value: datetime.date) -> str:
+        return value.strftime(self.date_format) if self.date_format else value.isoformat()
+
+    def datetime(self, value: datetime.datetime) -> str:
+        local = value.astimezone(EXPORT_TIMEZONE)
+        if self.datetime_format:
+            return local.strftime(self.datetime_format)
+        return local.isoformat(timespec="seconds")
+
+
+# Dutch Excel: it reads UTF-8 only after a byte order mark, and splits on ";" because the
+# comma is the decimal separator.
+EXCEL_NL = Flavour(
+    name="excel-nl",
+    delimiter=";",
+    byte_order_mark="\ufeff",
+    decimal_separator=",",
+    date_format="%d-%m-%Y",
+    datetime_format="%d-%m-%Y %H:%M",
+)
+# RFC 4180 for everything else (scripts, LibreOffice, English Excel).
+STANDARD_CSV = Flavour(
+    name="csv",
+    delimiter=",",
+    byte_order_mark="",
+    decimal_separator=".",
+    date_format=None,
+    datetime_format=None,
+)
+FLAVOURS = {flavour.name: flavour for flavour in (EXCEL_NL, STANDARD_CSV)}
+DEFAULT_FLAVOUR = EXCEL_NL.name
+
+
+def flavour_from_request(request: HttpRequest) -> str:
+    """Return the flavour `?format=` asks for; anything unknown gets Dutch Excel."""
+    name = request.GET.get("format", DEFAULT_FLAVOUR)
+    return name if name in FLAVOURS else DEFAULT_FLAVOUR
+
+
+def attendee_rows(
+    attendees: QuerySet[Attendee], *, flavour: str = DEFAULT_FLAVOUR
+) -> Iterator[list[str]]:
+    """Yield the header, then one row per attendee, read in one query."""
+    spec = FLAVOURS[flavour]
+    yield list(HEADER)
+    for attendee in attendees.for_export().iterator(chunk_size=FETCH_SIZE):
+        # Status and payment labels in Dutch, like the header, whatever language the
+        # adviser uses the admin in; the yield stays outside so no language leaks out.
+        with translation.override("nl"):
+            row = _attendee_row(attendee, spec)
+        yield row
+
+
+def _attendee_row(attendee: Attendee, spec: Flavour) -> list[str]:
+    registration = attendee.registration
+    invoice = registration.invoice
+    return [
+        attendee.event.title,
+        spec.date(attendee.event.date),
+        registration.organisation.name,
+        registration.contact_name,
+        registration.contact_email,
+        attendee.name,
+        attendee.email,
+        attendee.session.title,
+        attendee.dietary_wishes,
+        # The attendee's own time: board members added later to a sign-up count from then.
+        spec.datetime(attendee.created_at),
+        str(Status(attendee.status).label),
+        spec.amount(invoice.amount_due),
+        invoice.payment_status,
+        invoice.reference,
+    ]
+
+
+class _Buffer:
+    """Collect what the CSV writer writes, so it can be handed out in chunks."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        self.parts.append(text)
+
+    def take(self) -> str:
+        text = "".join(self.parts)
+        self.parts.clear()
+        return text
+
+
+def csv_chunks(rows: Iterable[Sequence[str]], *, flavour: str = DEFAULT_FLAVOUR) -> Iterator[str]:
+    """Write rows as CSV in the flavour's dialect and yield the text per ROWS_PER_CHUNK rows."""
+    spec = FLAVOURS[flavour]
+    buffer = _Buffer()
+    # The "excel" dialect is RFC 4180: "\r\n" line ends, quotes doubled, quoting as needed.
+    writer = csv.writer(buffer, dialect="excel", delimiter=spec.delimiter)
+    buffer.write(spec.byte_order_mark)
+    rows = iter(rows)
+    while batch := list(islice(rows, ROWS_PER_CHUNK)):
+        writer.writerows(batch)
+        yield buffer.take()
+    if rest := buffer.take():
+        yield rest
+
+
+def csv_response(
+    attendees: QuerySet[Attendee], *, flavour: str, filename: str
+) -> StreamingHttpResponse:
+    """Stream the attendees as a CSV download named `filename` plus ".csv"."""
+    response = StreamingHttpResponse(
+        csv_chunks(attendee_rows(attendees, flavour=flavour), flavour=flavour),
+        content_type="text/csv; charset=utf-8",
+    )
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{filename}.csv"
+    )
+    return response
+
+
+def _require_export_permission(request: HttpRequest) -> None:
+    if not request.user.has_perm(EXPORT_PERMISSION):
+        raise PermissionDenied
+
+
+def _event_filename(event: Event) -> str:
+    return f"deelnemers-{event.slug}-{event.date:%Y-%m-%d}"
+
+
+def _get_session(event_id: int, session_id: int) -> ThemeSession:
+    """Return the theme session with its event; 404 when it belongs to another event."""
+    return get_object_or_404(
+        ThemeSession.objects.select_related("event"), pk=session_id, event_id=event_id
+    )
+
+
+@require_safe
+def export_event(request: HttpRequest, event_id: int) -> StreamingHttpResponse:
+    """Download everyone signed up for the event, cancelled people included with status."""
+    _require_export_permission(request)
+    event = get_object_or_404(Event, pk=event_id)
+    return csv_response(
+        Attendee.objects.filter(event=event),
+        flavour=flavour_from_request(request),
+        filename=_event_filename(event),
+    )
+
+
+@require_safe
+def export_session(request: HttpRequest, event_id: int, session_id: int) -> StreamingHttpResponse:
+    """Download the attendees of one theme session, leaving out those who cancelled."""
+    _require_export_permission(request)
+    session = _get_session(event_id, session_id)
+    return csv_response(
+        Attendee.objects.filter(session=session).exclude(status=Status.CANCELLED),
+        flavour=flavour_from_request(request),
+        filename=f"{_event_filename(session.event)}-{slugify(session.title)}",
+    )
+
+
+@require_safe
+def presence_list(request: HttpRequest, event_id: int, session_id: int) -> HttpResponse:
+    """Show a printable list to sign for the confirmed attendees of one theme session."""
+    _require_export_permission(request)
+    session = _get_session(event_id, session_id)
+    attendees = (
+        Attendee.objects.confirmed()
+        .filter(session=session)
+        .select_related("registration__organisation")
+        .order_by(Lower("name"), "pk")
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Presentielijst %(session)s") % {"session": session.title},
+        "event": session.event,
+        "session": session,
+        "attendees": attendees,
+    }
+    return render(request, "admin/registrations/presence_list.html", context)
+
+
+def export_attendees(
+    request: HttpRequest, queryset: QuerySet[Attendee], *, filename: str
+) -> StreamingHttpResponse:
+    """Download the attendees an admin action selected, as Dutch Excel CSV."""
+    _require_export_permission(request)
+    # Only the selection counts, not the admin's own joins, ordering or DISTINCT.
+    selected = Attendee.objects.filter(pk__in=queryset.values("pk"))
+    return csv_response(selected, flavour=DEFAULT_FLAVOUR, filename=filename)

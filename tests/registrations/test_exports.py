@@ -1,0 +1,461 @@
+"""The attendee exports and the presence list, read back as the office would."""
+
+import csv
+import io
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+from django.urls import reverse
+
+from registrations import exports, services
+from registrations.models import Attendee
+from registrations.services import AttendeeData
+from tests.factories import EventFactory, ThemeSessionFactory
+
+pytestmark = pytest.mark.django_db
+
+BOM = "\ufeff"
+EXPORT_URLS = ["event_export", "session_export", "presence_list"]
+
+
+def sign_up(event, organisation, *members):
+    """Sign up (name, e-mail, session) members of one organisation through the service."""
+    return services.register_group(
+        event=event,
+        organisation_name=organisation,
+        contact_name=f"Contact {organisation}",
+        contact_email=f"contact.{members[0][1]}",
+        attendees=[
+            AttendeeData(name=name, email=email, session_id=session.pk)
+            for name, email, session in members
+        ],
+        privacy_version="test",
+    )
+
+
+def read_text(content, *, flavour):
+    """Return the rows of an export's text as dicts keyed by the header."""
+    if flavour == "excel-nl":
+        assert content.startswith(BOM)
+        content = content.removeprefix(BOM)
+    delimiter = ";" if flavour == "excel-nl" else ","
+    return list(csv.DictReader(io.StringIO(content, newline=""), delimiter=delimiter))
+
+
+def read_export(response, *, flavour):
+    """Return the rows of a streamed export response as dicts keyed by the header."""
+    return read_text(b"".join(response.streaming_content).decode("utf-8"), flavour=flavour)
+
+
+def url_for(name, event, session):
+    if name == "event_export":
+        return reverse("admin:theme_sessions_event_export", args=[event.pk])
+    if name == "session_export":
+        return reverse("admin:theme_sessions_event_session_export", args=[event.pk, session.pk])
+    return reverse("admin:theme_sessions_event_presence_list", args=[event.pk, session.pk])
+
+
+@pytest.fixture
+def lab(event):
+    """An event with two organisations (two and one board members) and one cancellation."""
+    duurzaamheid, financien, werksessie, _jaarcyclus = event.sessions.all()
+    sign_up(
+        event,
+        "Huurdersvereniging De Brug",
+        ("Anna de Vries", "anna@example.org", duurzaamheid),
+        ("Jan-Willem", "jw@example.org", financien),
+    )
+    sign_up(event, "'t Hoen", ("Piet Bakker", "piet@example.org", duurzaamheid))
+    gone = sign_up(event, "Bewonersraad Oost", ("Els Jansen", "els@example.org", werksessie))
+    services.cancel_attendee(attendee=gone.attendees.get())
+    return event
+
+
+@pytest.fixture
+def staff_user(django_user_model):
+    """A staff member with the export permission but not a superuser."""
+    user = django_user_model.objects.create_user("adviseur", is_staff=True)
+    user.user_permissions.add(
+        Permission.objects.get(
+            codename="export_personal_data", content_type__app_label="registrations"
+        )
+    )
+    return user
+
+
+def test_event_export_excel_nl_has_every_attendee_with_session_and_amount(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[lab.pk]))
+
+    # Assert
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}.csv"'
+    )
+    rows = read_export(response, flavour="excel-nl")
+    found = {
+        row["Naam deelnemer"]: (
+            row["Organisatie"],
+            row["Themasessie"],
+            row["Organisatie betaalt"],
+            row["Status"],
+        )
+        for row in rows
+    }
+    assert found == {
+        "Anna de Vries": ("Huurdersvereniging De Brug", "Duurzaamheid", "85,00", "aangemeld"),
+        "Jan-Willem": (
+            "Huurdersvereniging De Brug",
+            "Financiën van de corporatie",
+            "85,00",
+            "aangemeld",
+        ),
+        "Piet Bakker": ("'t Hoen", "Duurzaamheid", "50,00", "aangemeld"),
+        "Els Jansen": ("Bewonersraad Oost", "Werksessie", "0,00", "afgemeld"),
+    }
+
+
+def test_event_export_excel_nl_writes_dutch_dates_and_header(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+    attendee = Attendee.objects.get(name="Anna de Vries")
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[lab.pk]))
+
+    # Assert
+    content = b"".join(response.streaming_content).decode("utf-8")
+    header = content.removeprefix(BOM).split("\r\n")[0]
+    assert header.split(";") == list(exports.HEADER)
+    row = next(
+        r for r in read_text(content, flavour="excel-nl") if r["Naam deelnemer"] == "Anna de Vries"
+    )
+    assert row["Datum"] == f"{lab.date:%d-%m-%Y}"
+    assert row["Aangemeld op"] == (
+        f"{attendee.created_at.astimezone(exports.EXPORT_TIMEZONE):%d-%m-%Y %H:%M}"
+    )
+    assert row["Bijeenkomst"] == lab.title
+    assert row["Contactpersoon"] == "Contact Huurdersvereniging De Brug"
+    assert row["E-mail deelnemer"] == "anna@example.org"
+    assert row["Betaling"] == "open"
+
+
+def test_event_export_csv_flavour_uses_commas_points_and_iso_dates(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+    attendee = Attendee.objects.get(name="Jan-Willem")
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_export", args=[lab.pk]), {"format": "csv"}
+    )
+
+    # Assert
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert not content.startswith(BOM)
+    rows = read_text(content, flavour="csv")
+    found = {
+        row["Naam deelnemer"]: (row["Themasessie"], row["Organisatie betaalt"]) for row in rows
+    }
+    assert found == {
+        "Anna de Vries": ("Duurzaamheid", "85.00"),
+        "Jan-Willem": ("Financiën van de corporatie", "85.00"),
+        "Piet Bakker": ("Duurzaamheid", "50.00"),
+        "Els Jansen": ("Werksessie", "0.00"),
+    }
+    row = next(r for r in rows if r["Naam deelnemer"] == "Jan-Willem")
+    assert row["Datum"] == lab.date.isoformat()
+    assert row["Aangemeld op"] == (
+        attendee.created_at.astimezone(exports.EXPORT_TIMEZONE).isoformat(timespec="seconds")
+    )
+
+
+def test_event_export_unknown_format_falls_back_to_excel_nl(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_export", args=[lab.pk]), {"format": "xlsx"}
+    )
+
+    # Assert
+    rows = read_export(response, flavour="excel-nl")
+    assert len(rows) == 4
+
+
+def test_event_export_orders_by_organisation_then_sign_up(client, admin_user, event):
+    # Arrange: sign-ups arrive in another order than the names.
+    session = event.sessions.first()
+    sign_up(event, "Charlie", ("C1", "c1@example.org", session))
+    sign_up(event, "Alfa", ("A1", "a1@example.org", session))
+    sign_up(event, "Bravo", ("B1", "b1@example.org", session))
+    sign_up(event, "Alfa", ("A2", "a2@example.org", session), ("A3", "a3@example.org", session))
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[event.pk]))
+
+    # Assert
+    rows = read_export(response, flavour="excel-nl")
+    assert [row["Naam deelnemer"] for row in rows] == ["A1", "A2", "A3", "B1", "C1"]
+
+
+@pytest.mark.parametrize("flavour", ["excel-nl", "csv"])
+def test_event_export_neutralises_formulas_and_keeps_plain_names(
+    client, admin_user, event, flavour
+):
+    # Arrange
+    session = event.sessions.first()
+    sign_up(
+        event,
+        '=HYPERLINK("http://example.org","org")',
+        ('=HYPERLINK("http://example.org","x")', "a@example.org", session),
+        ("@SUM(A1)", "b@example.org", session),
+        ("-2+3", "c@example.org", session),
+    )
+    sign_up(event, "'t Hoen", ("Jan-Willem", "d@example.org", session))
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_export", args=[event.pk]), {"format": flavour}
+    )
+
+    # Assert
+    rows = read_export(response, flavour=flavour)
+    names = sorted(row["Naam deelnemer"] for row in rows)
+    organisations = sorted({row["Organisatie"] for row in rows})
+    assert names == [
+        "'-2+3",
+        '\'=HYPERLINK("http://example.org","x")',
+        "'@SUM(A1)",
+        "Jan-Willem",
+    ]
+    assert organisations == ['\'=HYPERLINK("http://example.org","org")', "'t Hoen"]
+
+
+def test_session_export_has_only_that_session_without_cancelled(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+    duurzaamheid = lab.sessions.get(title="Duurzaamheid")
+    werksessie = lab.sessions.get(title="Werksessie")
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_session_export", args=[lab.pk, duurzaamheid.pk])
+    )
+    cancelled_only = client.get(
+        reverse("admin:theme_sessions_event_session_export", args=[lab.pk, werksessie.pk]),
+        {"format": "csv"},
+    )
+
+    # Assert
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}-duurzaamheid.csv"'
+    )
+    rows = read_export(response, flavour="excel-nl")
+    assert sorted((r["Naam deelnemer"], r["Themasessie"]) for r in rows) == [
+        ("Anna de Vries", "Duurzaamheid"),
+        ("Piet Bakker", "Duurzaamheid"),
+    ]
+    assert read_export(cancelled_only, flavour="csv") == []
+
+
+def test_session_export_file_name_slugifies_the_session_title(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+    financien = lab.sessions.get(title="Financiën van de corporatie")
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_session_export", args=[lab.pk, financien.pk])
+    )
+
+    # Assert
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}'
+        '-financien-van-de-corporatie.csv"'
+    )
+
+
+def test_presence_list_shows_confirmed_attendees_of_that_session(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+    duurzaamheid = lab.sessions.get(title="Duurzaamheid")
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_presence_list", args=[lab.pk, duurzaamheid.pk])
+    )
+
+    # Assert
+    assert response.status_code == 200
+    assert [a.name for a in response.context["attendees"]] == ["Anna de Vries", "Piet Bakker"]
+    page = response.content.decode()
+    assert "Anna de Vries" in page
+    assert "Huurdersvereniging De Brug" in page
+    assert "&#x27;t Hoen" in page
+    assert "Jan-Willem" not in page
+    assert "Els Jansen" not in page
+    assert lab.title in page
+    assert "css/print-presence.css" in page
+    assert "Afdrukken" in page
+
+
+def test_presence_list_heading_has_dutch_date(client, admin_user):
+    # Arrange
+    event = EventFactory(date="2017-05-15")
+    session = ThemeSessionFactory(event=event, title="Jaarcyclus")
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_presence_list", args=[event.pk, session.pk])
+    )
+
+    # Assert
+    page = response.content.decode()
+    assert "maandag 15 mei 2017" in page
+    assert "Jaarcyclus" in page
+
+
+def test_admin_action_exports_selected_attendees(client, admin_user, lab):
+    # Arrange
+    client.force_login(admin_user)
+    chosen = Attendee.objects.filter(name__in=["Anna de Vries", "Piet Bakker"])
+
+    # Act
+    response = client.post(
+        reverse("admin:registrations_attendee_changelist"),
+        {"action": "export_selected", "_selected_action": [a.pk for a in chosen]},
+    )
+
+    # Assert
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="deelnemers-selectie.csv"'
+    rows = read_export(response, flavour="excel-nl")
+    assert sorted((r["Naam deelnemer"], r["Organisatie betaalt"]) for r in rows) == [
+        ("Anna de Vries", "85,00"),
+        ("Piet Bakker", "50,00"),
+    ]
+
+
+def test_export_attendees_without_permission_is_refused(django_user_model, lab):
+    # Arrange
+    request = RequestFactory().post("/admin/registrations/attendee/")
+    request.user = django_user_model.objects.create_user("kijker", is_staff=True)
+
+    # Act / Assert
+    with pytest.raises(PermissionDenied):
+        exports.export_attendees(request, Attendee.objects.all(), filename="deelnemers-selectie")
+
+
+@pytest.mark.parametrize("name", EXPORT_URLS)
+def test_export_pages_send_anonymous_users_to_login(client, event, name):
+    # Arrange
+    url = url_for(name, event, event.sessions.first())
+
+    # Act
+    response = client.get(url)
+
+    # Assert
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("name", EXPORT_URLS)
+def test_export_pages_send_non_staff_to_login(client, django_user_model, event, name):
+    # Arrange
+    client.force_login(django_user_model.objects.create_user("lid"))
+    url = url_for(name, event, event.sessions.first())
+
+    # Act
+    response = client.get(url)
+
+    # Assert
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("admin:login"))
+
+
+@pytest.mark.parametrize("name", EXPORT_URLS)
+def test_export_pages_refuse_staff_without_permission(client, django_user_model, event, name):
+    # Arrange
+    client.force_login(django_user_model.objects.create_user("kijker", is_staff=True))
+    url = url_for(name, event, event.sessions.first())
+
+    # Act
+    response = client.get(url)
+
+    # Assert
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("name", EXPORT_URLS)
+def test_export_pages_serve_staff_with_permission(client, staff_user, event, name):
+    # Arrange
+    client.force_login(staff_user)
+    url = url_for(name, event, event.sessions.first())
+
+    # Act
+    response = client.get(url)
+
+    # Assert
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("name", ["session_export", "presence_list"])
+def test_export_pages_refuse_a_session_of_another_event(client, admin_user, event, name):
+    # Arrange
+    client.force_login(admin_user)
+    other_session = ThemeSessionFactory()
+
+    # Act
+    response = client.get(url_for(name, event, other_session))
+
+    # Assert
+    assert response.status_code == 404
+
+
+def test_event_export_of_unknown_event_is_not_found(client, admin_user):
+    # Arrange
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[999999]))
+
+    # Assert
+    assert response.status_code == 404
+
+
+def test_csv_chunks_yields_about_a_thousand_rows_per_chunk():
+    # Arrange
+    rows = [["kop"]] + [[f"rij {n}"] for n in range(2500)]
+
+    # Act
+    chunks = list(exports.csv_chunks(rows, flavour="csv"))
+
+    # Assert
+    assert [chunk.count("\r\n") for chunk in chunks] == [1000, 1000, 501]
+
+
+@pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])
+def test_event_export_query_count_does_not_grow(
+    client, admin_user, make_busy_event, django_assert_num_queries, attendees
+):
+    # Arrange
+    event = make_busy_event(sessions=4, signups=attendees)
+    client.force_login(admin_user)
+    url = reverse("admin:theme_sessions_event_export", args=[event.pk])
+
+    # Act / Assert: the session, the user, the event and the attendees with all they read.
+    with django_assert_num_queries(4):
+        response = client.get(url)
+        content = b"".join(response.streaming_content)
+    assert content.decode("utf-8-sig").count("\r\n") == attendees + 1
