@@ -37,8 +37,8 @@ class InvoiceInline(admin.TabularInline):
     model = Invoice
     extra = 0
     can_delete = False
-    fields = ["event", "attendee_count", "amount_due", "amount_paid", "status", "reference"]
-    readonly_fields = ["event", "attendee_count", "amount_due", "amount_paid", "status"]
+    fields = ["event", "attendee_count", "due", "paid", "status", "reference"]
+    readonly_fields = ["event", "attendee_count", "due", "paid", "status"]
     show_change_link = True
 
     def has_add_permission(self, request: HttpRequest, obj=None) -> bool:
@@ -46,6 +46,14 @@ class InvoiceInline(admin.TabularInline):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Invoice]:
         return super().get_queryset(request).select_related("event", "organisation")
+
+    @admin.display(description=_("te betalen"))
+    def due(self, invoice: Invoice) -> str:
+        return euro(invoice.amount_due)
+
+    @admin.display(description=_("betaald"))
+    def paid(self, invoice: Invoice) -> str:
+        return euro(invoice.amount_paid)
 
     @admin.display(description=_("betaling"))
     def status(self, invoice: Invoice) -> str:

@@ -4,6 +4,7 @@ import hmac
 import secrets
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
@@ -162,6 +163,9 @@ class Registration(models.Model):
     )
     reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
     mail_error = models.TextField(_("laatste mailfout"), blank=True)
+    language = models.CharField(
+        _("taal"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
     consent_at = models.DateTimeField(_("toestemming gegeven op"))
     privacy_version = models.CharField(_("versie privacyverklaring"), max_length=20)
     created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True, db_index=True)

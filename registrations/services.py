@@ -1,7 +1,8 @@
-"""The only code that writes registrations: sign-up, and (later) changes and cancellations.
+"""The only code that writes registrations: sign-up, changes, cancellations, the waiting list.
 
 Every function here runs in one transaction and takes the event's row lock before it counts
-places, so two sign-ups arriving together can never both take the last place.
+places, so two sign-ups arriving together can never both take the last place. E-mails are
+queued to go out after the transaction commits, so a mail failure never undoes a sign-up.
 """
 
 import datetime
@@ -16,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registrations import emails
 from registrations.models import (
     Attendee,
     Invoice,
@@ -82,6 +84,7 @@ def register_group(
     remarks: str = "",
     attendees: Sequence[AttendeeData],
     privacy_version: str,
+    language: str = "nl",
     by_staff: bool = False,
     now: datetime.datetime | None = None,
 ) -> Registration:
@@ -113,38 +116,200 @@ def register_group(
             status=status,
             consent_at=now,
             privacy_version=privacy_version,
+            language=language,
         )
         registration.full_clean(validate_unique=False, validate_constraints=False)
         registration.save()
-
-        rows = [
-            Attendee(
-                registration=registration,
-                event=event,
-                session_id=member.session_id,
-                name=member.name.strip(),
-                email=member.email.strip(),
-                dietary_wishes=member.dietary_wishes.strip(),
-                status=status,
-            )
-            for member in attendees
-        ]
-        for row in rows:
-            row.full_clean(
-                exclude=["registration", "event", "session"],
-                validate_unique=False,
-                validate_constraints=False,
-            )
-        try:
-            # A savepoint, so a lost race on an e-mail address leaves the transaction usable.
-            with transaction.atomic():
-                Attendee.objects.bulk_create(rows)
-        except IntegrityError as error:
-            raise RegistrationError(
-                _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
-                code="email_taken",
-            ) from error
+        _create_attendees(registration, attendees, status)
         recompute_invoice(invoice)
+        emails.queue_confirmation(registration)
+        emails.queue_staff_notice(registration, emails.Notice.NEW)
+    return registration
+
+
+def add_attendee(
+    *,
+    registration: Registration,
+    attendee: AttendeeData,
+    by_staff: bool = False,
+    now: datetime.datetime | None = None,
+) -> Attendee:
+    """Add a colleague to an existing sign-up, up to the event's group limit.
+
+    A colleague joins the group as it stands: confirmed when there is room, waiting when the
+    group waits. A confirmed group cannot take a newcomer who does not fit.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not by_staff:
+            _check_changeable(event, now)
+        if registration.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("Deze aanmelding is afgemeld. Meld u opnieuw aan via de website."),
+                code="cancelled",
+            )
+        active = registration.attendees.exclude(status=Status.CANCELLED).count()
+        if active + 1 > event.max_group_size:
+            raise RegistrationError(
+                _("Per aanmelding kunnen ten hoogste %(count)d bestuursleden komen.")
+                % {"count": event.max_group_size},
+                code="too_many",
+            )
+        _check_emails_free(event, [attendee])
+        # A confirmed group only takes a newcomer who fits; a waiting one waits together.
+        _placement(event, [attendee], waiting_list=registration.status == Status.WAITING)
+        (row,) = _create_attendees(registration, [attendee], registration.status)
+        recompute_invoice(registration.invoice)
+        emails.queue_change_summary(registration, _("%(name)s is toegevoegd.") % {"name": row.name})
+    return row
+
+
+def move_attendee(
+    *,
+    attendee: Attendee,
+    session: ThemeSession,
+    by_staff: bool = True,
+    now: datetime.datetime | None = None,
+) -> Attendee:
+    """Move a board member to another theme session of the same event, if it has room."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(attendee.event_id)
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if not by_staff:
+            _check_changeable(event, now)
+        if session.event_id != event.pk:
+            raise RegistrationError(
+                _("Kies een themasessie van deze bijeenkomst."),
+                code="invalid_session",
+                field="session",
+            )
+        if attendee.status == Status.CANCELLED:
+            raise RegistrationError(
+                _("Deze deelnemer is afgemeld en kan niet worden verplaatst."), code="cancelled"
+            )
+        if attendee.session_id == session.pk:
+            return attendee
+        if attendee.status == Status.CONFIRMED and session.capacity is not None:
+            taken = Attendee.objects.confirmed().filter(session=session).count()
+            if taken + 1 > session.capacity:
+                raise RegistrationError(
+                    _("De sessie ‘%(title)s’ is vol.") % {"title": session.title},
+                    code="session_full",
+                    field="session",
+                )
+        attendee.session = session
+        attendee.save(update_fields=["session"])
+        promote_waiting_list(event)
+        emails.queue_change_summary(
+            attendee.registration,
+            _("%(name)s gaat naar de sessie ‘%(title)s’.")
+            % {"name": attendee.name, "title": session.title},
+        )
+    return attendee
+
+
+def cancel_attendee(
+    *, attendee: Attendee, by_staff: bool = True, now: datetime.datetime | None = None
+) -> Attendee:
+    """Cancel one board member; the organisation's price is recomputed.
+
+    The row stays, marked cancelled, so staff keep the history. When nobody is left in the
+    sign-up, the sign-up itself is cancelled too. Freed places go to the waiting list.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(attendee.event_id)
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if not by_staff:
+            _check_changeable(event, now)
+        if attendee.status == Status.CANCELLED:
+            return attendee
+        attendee.status = Status.CANCELLED
+        attendee.save(update_fields=["status"])
+        registration = attendee.registration
+        if not registration.attendees.exclude(status=Status.CANCELLED).exists():
+            registration.status = Status.CANCELLED
+            registration.save(update_fields=["status", "updated_at"])
+        recompute_invoice(registration.invoice)
+        promote_waiting_list(event)
+        emails.queue_change_summary(
+            registration, _("%(name)s is afgemeld.") % {"name": attendee.name}
+        )
+    return attendee
+
+
+def cancel_registration(
+    *, registration: Registration, by_staff: bool = True, now: datetime.datetime | None = None
+) -> Registration:
+    """Cancel a whole sign-up with all its board members; the price is recomputed."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        event = lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if not by_staff:
+            _check_changeable(event, now)
+        if registration.status == Status.CANCELLED:
+            return registration
+        registration.attendees.exclude(status=Status.CANCELLED).update(status=Status.CANCELLED)
+        registration.status = Status.CANCELLED
+        registration.save(update_fields=["status", "updated_at"])
+        recompute_invoice(registration.invoice)
+        promote_waiting_list(event)
+        emails.queue_change_summary(registration, _("De hele aanmelding is afgemeld."))
+    return registration
+
+
+def promote_waiting_list(event: Event) -> list[Registration]:
+    """Move waiting groups that now fit into the event, oldest first; the caller holds the lock.
+
+    A group that still does not fit keeps its place in the queue; a later, smaller group that
+    fits goes ahead of it, as a place left empty helps nobody.
+    """
+    promoted = []
+    waiting = (
+        Registration.objects.filter(event=event, status=Status.WAITING)
+        .order_by("created_at", "pk")
+        .prefetch_related("attendees")
+    )
+    for registration in waiting:
+        members = [
+            AttendeeData(name=a.name, email=a.email, session_id=a.session_id)
+            for a in registration.attendees.all()
+            if a.status == Status.WAITING
+        ]
+        if not members or _placement(event, members, waiting_list=True) != Status.CONFIRMED:
+            continue
+        registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        recompute_invoice(registration.invoice)
+        emails.queue_promoted(registration)
+        promoted.append(registration)
+    return promoted
+
+
+def admit_from_waiting_list(*, registration: Registration) -> Registration:
+    """Let staff move one waiting group in by hand, if it fits."""
+    with transaction.atomic():
+        event = lock_event(registration.event_id)
+        registration = Registration.objects.select_for_update().get(pk=registration.pk)
+        if registration.status != Status.WAITING:
+            raise RegistrationError(
+                _("Deze aanmelding staat niet op de wachtlijst."), code="not_waiting"
+            )
+        members = [
+            AttendeeData(name=a.name, email=a.email, session_id=a.session_id)
+            for a in registration.attendees.filter(status=Status.WAITING)
+        ]
+        _placement(event, members, waiting_list=False)  # raises when it does not fit
+        registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
+        registration.status = Status.CONFIRMED
+        registration.save(update_fields=["status", "updated_at"])
+        recompute_invoice(registration.invoice)
+        emails.queue_promoted(registration)
     return registration
 
 
@@ -166,6 +331,38 @@ def recompute_invoice(invoice: Invoice) -> Invoice:
     return invoice
 
 
+def _create_attendees(
+    registration: Registration, attendees: Sequence[AttendeeData], status: str
+) -> list[Attendee]:
+    rows = [
+        Attendee(
+            registration=registration,
+            event_id=registration.event_id,
+            session_id=member.session_id,
+            name=member.name.strip(),
+            email=member.email.strip(),
+            dietary_wishes=member.dietary_wishes.strip(),
+            status=status,
+        )
+        for member in attendees
+    ]
+    for row in rows:
+        row.full_clean(
+            exclude=["registration", "event", "session"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
+    try:
+        # A savepoint, so a lost race on an e-mail address leaves the transaction usable.
+        with transaction.atomic():
+            return Attendee.objects.bulk_create(rows)
+    except IntegrityError as error:
+        raise RegistrationError(
+            _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
+            code="email_taken",
+        ) from error
+
+
 def _check_open(event: Event, now: datetime.datetime) -> None:
     if not event.is_published:
         raise RegistrationError(
@@ -174,6 +371,14 @@ def _check_open(event: Event, now: datetime.datetime) -> None:
     if now > event.registration_deadline:
         raise RegistrationError(
             _("De aanmelding voor deze bijeenkomst is gesloten."), code="deadline_passed"
+        )
+
+
+def _check_changeable(event: Event, now: datetime.datetime) -> None:
+    if now > event.registration_deadline:
+        raise RegistrationError(
+            _("Wijzigen kan niet meer: de aanmeldtermijn is voorbij. Neem contact op met Atrivé."),
+            code="deadline_passed",
         )
 
 
@@ -217,8 +422,16 @@ def _check_emails_free(event: Event, attendees: Sequence[AttendeeData]) -> None:
         )
 
 
-def _placement(event: Event, attendees: Sequence[AttendeeData]) -> str:
-    """Return the status the group gets: confirmed if it fits, else waiting (or refuse)."""
+def _placement(
+    event: Event, attendees: Sequence[AttendeeData], *, waiting_list: bool | None = None
+) -> str:
+    """Return the status the group gets: confirmed if it fits, else waiting, else refuse.
+
+    `waiting_list` says whether a group that does not fit may wait; by default, when the
+    event keeps a waiting list.
+    """
+    if waiting_list is None:
+        waiting_list = event.has_waiting_list
     sessions = {s.pk: s for s in ThemeSession.objects.filter(event=event).with_seat_counts()}
     for index, member in enumerate(attendees):
         if member.session_id not in sessions:
@@ -244,7 +457,7 @@ def _placement(event: Event, attendees: Sequence[AttendeeData]) -> str:
     )
     if full_session is None and not event_full:
         return Status.CONFIRMED
-    if event.has_waiting_list:
+    if waiting_list:
         return Status.WAITING
     if full_session is not None:
         index = next(i for i, m in enumerate(attendees) if m.session_id == full_session.pk)
@@ -258,70 +471,6 @@ def _placement(event: Event, attendees: Sequence[AttendeeData]) -> str:
     raise RegistrationError(
         _("Deze bijeenkomst heeft niet genoeg plaatsen meer voor uw groep."), code="event_full"
     )
-
-
-def move_attendee(*, attendee: Attendee, session: ThemeSession) -> Attendee:
-    """Move a board member to another theme session of the same event, if it has room."""
-    with transaction.atomic():
-        event = lock_event(attendee.event_id)
-        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
-        if session.event_id != event.pk:
-            raise RegistrationError(
-                _("Kies een themasessie van deze bijeenkomst."),
-                code="invalid_session",
-                field="session",
-            )
-        if attendee.status == Status.CANCELLED:
-            raise RegistrationError(
-                _("Deze deelnemer is afgemeld en kan niet worden verplaatst."), code="cancelled"
-            )
-        if attendee.session_id == session.pk:
-            return attendee
-        if attendee.status == Status.CONFIRMED and session.capacity is not None:
-            taken = Attendee.objects.confirmed().filter(session=session).count()
-            if taken + 1 > session.capacity:
-                raise RegistrationError(
-                    _("De sessie ‘%(title)s’ is vol.") % {"title": session.title},
-                    code="session_full",
-                    field="session",
-                )
-        attendee.session = session
-        attendee.save(update_fields=["session"])
-    return attendee
-
-
-def cancel_attendee(*, attendee: Attendee) -> Attendee:
-    """Cancel one board member; the organisation's price is recomputed.
-
-    The row stays, marked cancelled, so staff keep the history. When nobody is left in the
-    sign-up, the sign-up itself is cancelled too.
-    """
-    with transaction.atomic():
-        lock_event(attendee.event_id)
-        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
-        if attendee.status == Status.CANCELLED:
-            return attendee
-        attendee.status = Status.CANCELLED
-        attendee.save(update_fields=["status"])
-        registration = attendee.registration
-        if not registration.attendees.exclude(status=Status.CANCELLED).exists():
-            registration.status = Status.CANCELLED
-            registration.save(update_fields=["status", "updated_at"])
-        recompute_invoice(registration.invoice)
-    return attendee
-
-
-def cancel_registration(*, registration: Registration) -> Registration:
-    """Cancel a whole sign-up with all its board members; the price is recomputed."""
-    with transaction.atomic():
-        lock_event(registration.event_id)
-        registration = Registration.objects.select_for_update().get(pk=registration.pk)
-        registration.attendees.exclude(status=Status.CANCELLED).update(status=Status.CANCELLED)
-        if registration.status != Status.CANCELLED:
-            registration.status = Status.CANCELLED
-            registration.save(update_fields=["status", "updated_at"])
-        recompute_invoice(registration.invoice)
-    return registration
 
 
 def mark_invoices_paid(*, invoices: Sequence[Invoice], now: datetime.datetime | None = None) -> int:

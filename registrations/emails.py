@@ -1,0 +1,229 @@
+"""E-mails about a registration: confirmation, changes, waiting list, reminders, staff notices.
+
+Services queue mail with `transaction.on_commit`, so nothing is sent for a change that did
+not happen, and a failing mail server never undoes a sign-up: a failure is written on the
+registration (`mail_error`, no `confirmation_sent_at`), shown in the admin and retried by
+`manage.py retry_unsent_mail`.
+"""
+
+import enum
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from registrations.models import Attendee, Registration, Status
+
+logger = logging.getLogger(__name__)
+
+
+class Notice(enum.Enum):
+    NEW = "new"
+    CHANGE = "change"
+
+
+def queue_confirmation(registration: Registration) -> None:
+    transaction.on_commit(partial(send_confirmation, registration.pk))
+
+
+def queue_promoted(registration: Registration) -> None:
+    transaction.on_commit(partial(send_promoted, registration.pk))
+
+
+def queue_change_summary(registration: Registration, summary: str) -> None:
+    """Mail the contact person what changed, and tell staff."""
+    transaction.on_commit(partial(send_change_summary, registration.pk, summary))
+    queue_staff_notice(registration, Notice.CHANGE, summary)
+
+
+def queue_staff_notice(registration: Registration, kind: Notice, summary: str = "") -> None:
+    transaction.on_commit(partial(send_staff_notice, registration.pk, kind, summary))
+
+
+def load(registration_id: int) -> Registration:
+    """Fetch a registration with everything an e-mail about it shows, in a few queries."""
+    return (
+        Registration.objects.select_related("event", "organisation", "invoice")
+        .prefetch_related(
+            Prefetch("attendees", queryset=Attendee.objects.select_related("session")),
+            "event__programme",
+        )
+        .get(pk=registration_id)
+    )
+
+
+def send_confirmation(registration_id: int) -> bool:
+    """Send the confirmation (or waiting-list notice) with the calendar entry; record the result."""
+    registration = load(registration_id)
+    with translation.override(registration.language):
+        if registration.status == Status.WAITING:
+            subject = _("Wachtlijst: %(title)s op %(date)s")
+            intro = [
+                _(
+                    "Dank u wel voor uw aanmelding. De bijeenkomst is op dit moment vol: uw "
+                    "groep staat op de wachtlijst. Komt er plaats, dan schuift u door en krijgt "
+                    "u bericht. U betaalt nu nog niets."
+                )
+            ]
+        else:
+            subject = _("Aanmelding bevestigd: %(title)s op %(date)s")
+            intro = [_("Dank u wel voor uw aanmelding. Hieronder staan alle gegevens.")]
+        message = build_message(registration, subject, intro)
+        if registration.status == Status.CONFIRMED:
+            message.attach("participatielab.ics", calendar_for(registration), "text/calendar")
+    sent = deliver(registration, message)
+    if sent:
+        Registration.objects.filter(pk=registration.pk).update(
+            confirmation_sent_at=timezone.now(), mail_error=""
+        )
+    return sent
+
+
+def send_promoted(registration_id: int) -> bool:
+    """Tell a group that it moved from the waiting list into the event."""
+    registration = load(registration_id)
+    with translation.override(registration.language):
+        message = build_message(
+            registration,
+            _("Er is plaats: u bent aangemeld voor %(title)s op %(date)s"),
+            [_("Goed nieuws: er is plaats vrijgekomen. Uw groep is nu aangemeld.")],
+        )
+        message.attach("participatielab.ics", calendar_for(registration), "text/calendar")
+    return deliver(registration, message)
+
+
+def send_change_summary(registration_id: int, summary: str) -> bool:
+    registration = load(registration_id)
+    with translation.override(registration.language):
+        message = build_message(
+            registration,
+            _("Wijziging in uw aanmelding voor %(title)s"),
+            [summary, _("Hieronder staat uw aanmelding zoals die nu is.")],
+        )
+    return deliver(registration, message)
+
+
+def send_reminder(registration: Registration) -> None:
+    """Send the reminder a few days before the event; raises when sending fails."""
+    with translation.override(registration.language):
+        message = build_message(
+            registration,
+            _("Herinnering: %(title)s op %(date)s"),
+            [_("Binnenkort is het zover. Wij zien u graag op deze bijeenkomst.")],
+        )
+        message.attach("participatielab.ics", calendar_for(registration), "text/calendar")
+    message.send()
+
+
+def send_staff_notice(registration_id: int, kind: Notice, summary: str = "") -> bool:
+    """Tell Atrivé about a new sign-up or a change, at the event's address or the default."""
+    registration = load(registration_id)
+    event = registration.event
+    with translation.override(settings.LANGUAGE_CODE):
+        people = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
+        if kind is Notice.NEW:
+            subject = _("Nieuwe aanmelding: %(organisation)s (%(count)d)") % {
+                "organisation": registration.organisation,
+                "count": len(people),
+            }
+        else:
+            subject = _("Wijziging: %(organisation)s") % {"organisation": registration.organisation}
+        body = render_to_string(
+            "emails/staff_notice.txt",
+            {
+                "registration": registration,
+                "event": event,
+                "people": people,
+                "summary": summary,
+                "is_new": kind is Notice.NEW,
+                "admin_url": settings.SITE_URL
+                + reverse("admin:registrations_registration_change", args=[registration.pk]),
+            },
+        )
+    message = EmailMultiAlternatives(
+        subject=f"[Participatielab] {subject}",
+        body=body,
+        to=[event.notification_email or settings.STAFF_NOTIFICATION_EMAIL],
+        reply_to=[registration.contact_email],
+    )
+    try:
+        message.send()
+    except Exception:
+        logger.exception("Staff notice for registration %s was not sent", registration.pk)
+        return False
+    return True
+
+
+def build_message(
+    registration: Registration, subject: str, intro: list[str]
+) -> EmailMultiAlternatives:
+    """Return a plain-text and HTML mail about the registration as it stands now."""
+    event = registration.event
+    attendees = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
+    context = {
+        "registration": registration,
+        "event": event,
+        "attendees": attendees,
+        "invoice": registration.invoice,
+        "intro": intro,
+        "manage_url": settings.SITE_URL + registration.get_absolute_url(),
+    }
+    subject = subject % {"title": event.title, "date": date_format(event.date, "l j F")}
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string("emails/registration.txt", context),
+        to=[registration.contact_email],
+        cc=sorted(
+            {a.email for a in attendees if a.email.lower() != registration.contact_email.lower()}
+        ),
+        reply_to=[event.notification_email or settings.STAFF_NOTIFICATION_EMAIL],
+    )
+    message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
+    return message
+
+
+def deliver(registration: Registration, message: EmailMultiAlternatives) -> bool:
+    """Send; on failure, log it and write it on the registration instead of raising."""
+    try:
+        message.send()
+    except Exception as error:
+        logger.exception("Mail for registration %s was not sent", registration.pk)
+        Registration.objects.filter(pk=registration.pk).update(
+            mail_error=f"{timezone.now():%Y-%m-%d %H:%M}: {error}"[:2000]
+        )
+        return False
+    return True
+
+
+def calendar_for(registration: Registration) -> bytes:
+    """Return an iCalendar file for the event, with a UID that stays the same per sign-up."""
+    event = registration.event
+    entry = CalendarEvent()
+    entry.add("uid", f"registration-{registration.pk}@participatielab")
+    entry.add("dtstamp", timezone.now())
+    entry.add("dtstart", timezone.localtime(event.starts_at))
+    entry.add("dtend", timezone.localtime(event.ends_at))
+    entry.add("summary", event.title)
+    entry.add("location", f"{event.venue_name}, {event.venue_address}, {event.venue_city}")
+    entry.add(
+        "description",
+        _("Uw aanmelding bekijken of wijzigen: %(url)s")
+        % {"url": settings.SITE_URL + registration.get_absolute_url()},
+    )
+    calendar = Calendar()
+    calendar.add("prodid", "-//Atrivé//Participatielab//NL")
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(entry)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()
