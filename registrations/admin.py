@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from registrations import services
+from registrations import emails, services
 from registrations.models import Attendee, Invoice, Organisation, Registration, Status
 from registrations.templatetags.money import euro
 
@@ -127,6 +127,21 @@ class PaymentStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
+class MailFilter(admin.SimpleListFilter):
+    title = _("bevestiging")
+    parameter_name = "mail"
+
+    def lookups(self, request, model_admin):
+        return [("unsent", _("niet verstuurd")), ("sent", _("verstuurd"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "unsent":
+            return queryset.filter(confirmation_sent_at__isnull=True)
+        if self.value() == "sent":
+            return queryset.filter(confirmation_sent_at__isnull=False)
+        return queryset
+
+
 @admin.register(Registration)
 class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     list_display = [
@@ -138,8 +153,9 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
         "created_at",
         "amount_due",
         "payment_status",
+        "mail_sent",
     ]
-    list_filter = ["event", "status", PaymentStatusFilter]
+    list_filter = ["event", "status", PaymentStatusFilter, MailFilter]
     list_select_related = ["organisation", "event", "invoice"]
     search_fields = ["organisation__name", "contact_name", "contact_email", "attendees__name"]
     autocomplete_fields = ["organisation"]
@@ -152,6 +168,9 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
         "amount_due",
         "payment_status",
         "manage_link",
+        "confirmation_sent_at",
+        "reminder_sent_at",
+        "mail_error",
     ]
     fields = [
         "event",
@@ -167,9 +186,12 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
         "consent_at",
         "privacy_version",
         "manage_link",
+        "confirmation_sent_at",
+        "reminder_sent_at",
+        "mail_error",
     ]
     inlines = [AttendeeInline]
-    actions = ["cancel_registrations"]
+    actions = ["cancel_registrations", "admit_from_waiting_list", "resend_confirmation"]
     date_hierarchy = "created_at"
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
@@ -206,6 +228,50 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     @admin.display(description=_("betaling"))
     def payment_status(self, registration: Registration) -> str:
         return registration.invoice.payment_status
+
+    @admin.display(description=_("bevestiging verstuurd"), boolean=True)
+    def mail_sent(self, registration: Registration) -> bool:
+        return registration.confirmation_sent_at is not None
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # The waiting list is shown in its own order: first come, first served.
+        if request.GET.get("status__exact") == Status.WAITING:
+            return ["created_at", "pk"]
+        return super().get_ordering(request)
+
+    @admin.action(description=_("Van de wachtlijst plaatsen"), permissions=["change"])
+    def admit_from_waiting_list(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        for registration in queryset.filter(status=Status.WAITING).order_by("created_at"):
+            try:
+                services.admit_from_waiting_list(registration=registration)
+            except services.RegistrationError as error:
+                self.message_user(
+                    request, f"{registration.organisation}: {error.message}", messages.ERROR
+                )
+            else:
+                self.message_user(
+                    request,
+                    _("%(organisation)s is van de wachtlijst geplaatst.")
+                    % {"organisation": registration.organisation},
+                    messages.SUCCESS,
+                )
+
+    @admin.action(description=_("Bevestiging opnieuw versturen"), permissions=["change"])
+    def resend_confirmation(self, request: HttpRequest, queryset: QuerySet[Registration]):
+        results = [emails.send_confirmation(pk) for pk in queryset.values_list("pk", flat=True)]
+        if results.count(True):
+            self.message_user(
+                request,
+                _("%(count)d bevestiging(en) verstuurd.") % {"count": results.count(True)},
+                messages.SUCCESS,
+            )
+        if results.count(False):
+            self.message_user(
+                request,
+                _("%(count)d bevestiging(en) konden niet worden verstuurd; zie de mailfout.")
+                % {"count": results.count(False)},
+                messages.ERROR,
+            )
 
     @admin.display(description=_("beheerlink"))
     def manage_link(self, registration: Registration) -> str:

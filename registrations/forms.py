@@ -209,3 +209,37 @@ def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[s
                 for m in messages
             ]
     return summary
+
+
+class ChangeSessionForm(forms.Form):
+    """Self-service: pick another theme session for one board member."""
+
+    attendee = forms.IntegerField(widget=forms.HiddenInput)
+    session = forms.TypedChoiceField(label=_("Andere themasessie"), coerce=int)
+
+    def __init__(self, *args, event: Event, sessions: Sequence[ThemeSession], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].choices = [
+            (s.pk, session_choice_label(s, waiting_list=False)) for s in sessions
+        ]
+
+
+class CancelForm(forms.Form):
+    """Self-service: cancel one board member, or (with `everyone`) the whole sign-up."""
+
+    attendee = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        label=_("Ja, ik meld alle deelnemers van deze aanmelding af."),
+        required=False,
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("attendee") is None and not cleaned.get("confirm"):
+            self.add_error(
+                "confirm",
+                ValidationError(
+                    _("Vink aan dat u iedereen wilt afmelden."), code="confirm_required"
+                ),
+            )
+        return cleaned

@@ -291,6 +291,13 @@ def promote_waiting_list(event: Event) -> list[Registration]:
     return promoted
 
 
+def fill_from_waiting_list(*, event: Event) -> list[Registration]:
+    """Move in waiting groups that fit now, e.g. after staff raised a capacity."""
+    with transaction.atomic():
+        event = lock_event(event.pk)
+        return promote_waiting_list(event)
+
+
 def admit_from_waiting_list(*, registration: Registration) -> Registration:
     """Let staff move one waiting group in by hand, if it fits."""
     with transaction.atomic():

@@ -97,6 +97,19 @@ class EventAdmin(admin.ModelAdmin):
             *super().get_urls(),
         ]
 
+    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        if change:
+            # A raised capacity may make room for groups on the waiting list.
+            from registrations.services import fill_from_waiting_list
+
+            for registration in fill_from_waiting_list(event=form.instance):
+                self.message_user(
+                    request,
+                    format_html(_("{} is van de wachtlijst geplaatst."), registration.organisation),
+                    messages.SUCCESS,
+                )
+
     @admin.display(description=_("overzicht"))
     def overview_link(self, event: Event) -> str:
         url = reverse("admin:theme_sessions_event_overview", args=[event.pk])

@@ -77,7 +77,7 @@ def test_signup_group_shows_group_price_on_confirmation(client, event, size, amo
     assert len(response.redirect_chain) == 1
     assertContains(response, f"<strong>{amount}</strong>", count=1)
     for n in range(size):
-        assertContains(response, f"<td>{sessions[n].title}</td>", count=1)
+        assertContains(response, f"Themasessie: <strong>{sessions[n].title}</strong>", count=1)
     assert row_counts() == (1, size, 1)
     registration = Registration.objects.get()
     assert registration.status == Status.CONFIRMED
