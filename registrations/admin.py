@@ -73,10 +73,13 @@ class OrganisationAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .annotate(
-                lab_count=Count("invoices", filter=Q(invoices__attendee_count__gt=0)),
+                lab_count=Count(
+                    "invoices", filter=Q(invoices__attendee_count__gt=0), distinct=True
+                ),
                 people_count=Count(
                     "registrations__attendees",
                     filter=Q(registrations__attendees__status=Status.CONFIRMED),
+                    distinct=True,
                 ),
             )
         )
@@ -336,14 +339,16 @@ class AttendeeAdmin(ServiceRefusalMixin, admin.ModelAdmin):
         return attendee.registration.organisation
 
     def save_model(self, request: HttpRequest, obj: Attendee, form, change: bool) -> None:
-        session = form.cleaned_data["session"]
-        obj.session_id = form.initial.get("session", obj.session_id)
-        obj.save(update_fields=["name", "email", "dietary_wishes"])
-        if session.pk != obj.session_id:
-            try:
-                services.move_attendee(attendee=obj, session=session)
-            except services.RegistrationError as error:
-                _refuse(request, error)
+        try:
+            services.change_attendee(
+                attendee=Attendee.objects.get(pk=obj.pk),
+                name=form.cleaned_data["name"],
+                email=form.cleaned_data["email"],
+                dietary_wishes=form.cleaned_data["dietary_wishes"],
+                session=form.cleaned_data["session"],
+            )
+        except services.RegistrationError as error:
+            _refuse(request, error)
 
     @admin.action(description=_("Geselecteerde deelnemers afmelden"), permissions=["change"])
     def cancel_attendees(self, request: HttpRequest, queryset: QuerySet[Attendee]) -> None:

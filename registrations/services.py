@@ -211,6 +211,34 @@ def move_attendee(
     return attendee
 
 
+def change_attendee(
+    *, attendee: Attendee, name: str, email: str, dietary_wishes: str, session: ThemeSession
+) -> Attendee:
+    """Let staff correct a board member's details and session, all or nothing."""
+    with transaction.atomic():
+        lock_event(attendee.event_id)
+        taken = (
+            Attendee.objects.filter(event_id=attendee.event_id)
+            .exclude(status=Status.CANCELLED)
+            .exclude(pk=attendee.pk)
+            .alias(email_key=Lower("email"))
+            .filter(email_key=email.strip().lower())
+        )
+        if taken.exists():
+            raise RegistrationError(
+                _("Dit e-mailadres is al aangemeld voor deze bijeenkomst."),
+                code="email_taken",
+                field="email",
+            )
+        Attendee.objects.filter(pk=attendee.pk).update(
+            name=name.strip(), email=email.strip(), dietary_wishes=dietary_wishes.strip()
+        )
+        attendee.refresh_from_db()
+        if session.pk != attendee.session_id:
+            attendee = move_attendee(attendee=attendee, session=session)
+    return attendee
+
+
 def cancel_attendee(
     *, attendee: Attendee, by_staff: bool = True, now: datetime.datetime | None = None
 ) -> Attendee:
