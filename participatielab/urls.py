@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from participatielab import views
+
 admin.site.site_header = _("Participatielab – beheer")
 admin.site.site_title = _("Participatielab beheer")
 admin.site.index_title = _("Bijeenkomsten, aanmeldingen en betalingen")
 
 urlpatterns = [
+    path("healthz", views.ready, name="healthz"),
+    path("healthz/live", views.live, name="healthz_live"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("registrations.urls")),

@@ -96,6 +96,8 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
 class StaffSignupForm(SignupForm):
     """The public form, with consent confirmed by the staff member on the person's behalf."""
 
+    check_for_bots = False
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["consent"].label = gettext_lazy(

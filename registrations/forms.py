@@ -1,8 +1,11 @@
 """The public sign-up form: who signs up, and one row per board member."""
 
+import time
 from collections.abc import Sequence
 
 from django import forms
+from django.conf import settings
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
@@ -10,6 +13,8 @@ from django.utils.translation import ngettext
 
 from registrations.services import AttendeeData
 from sessions.models import Event, ThemeSession
+
+STARTED_SALT = "registrations.signup.started"
 
 
 class SignupForm(forms.Form):
@@ -46,6 +51,51 @@ class SignupForm(forms.Form):
         label=_("Ik ga akkoord met de verwerking van deze gegevens volgens de privacyverklaring."),
         error_messages={"required": _("Geef toestemming om u aan te kunnen melden.")},
     )
+    # Two quiet guards against bots: a field people never see (and leave empty), and the
+    # signed moment the form was shown (people take longer than SIGNUP_MIN_SECONDS).
+    website = forms.CharField(
+        label=_("Laat dit veld leeg"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    started = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    check_for_bots = True
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if not self.check_for_bots:
+            return cleaned
+        if cleaned.get("website"):
+            raise ValidationError(
+                _("Uw aanmelding kon niet worden verwerkt. Neem contact op met Atrivé."),
+                code="honeypot",
+            )
+        if settings.SIGNUP_MIN_SECONDS and not self._shown_long_enough(cleaned.get("started")):
+            # Show the form again with a fresh moment; a person simply sends it again.
+            self.data = self.data.copy()
+            self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+            raise ValidationError(
+                _(
+                    "Dat ging wel heel snel. Controleer uw gegevens en verstuur het formulier "
+                    "nog een keer."
+                ),
+                code="too_fast",
+            )
+        return cleaned
+
+    @staticmethod
+    def _shown_long_enough(started: str | None) -> bool:
+        try:
+            shown_at = signing.loads(started or "", salt=STARTED_SALT, max_age=24 * 3600)
+        except signing.BadSignature:
+            return False
+        return time.time() - float(shown_at) >= settings.SIGNUP_MIN_SECONDS
 
 
 class SessionSelect(forms.Select):

@@ -3,14 +3,24 @@
 import os
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 
+from registrations.services import AttendeeData, register_group
 from tests.factories import (
     AttendeeFactory,
     EventFactory,
     ProgrammeItemFactory,
     ThemeSessionFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start every test with an empty cache, so rate-limit counts never leak between tests."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -51,6 +61,40 @@ def make_busy_event(db):
         return event
 
     return make
+
+
+@pytest.fixture
+def sign_up(db):
+    """Sign a group up through `register_group`, as the public form does, for the e-mail,
+    self-service and waiting-list tests, which all need real sign-ups with priced invoices.
+
+    `sign_up(event, [(name, e-mail, session), ...], organisation_name=..., contact_email=...)`.
+    Outside `django_capture_on_commit_callbacks(execute=True)` no mail is sent.
+    """
+
+    def sign(
+        event,
+        members,
+        *,
+        organisation_name="Huurdersvereniging De Linde",
+        contact_name="Karin Voorbeeld",
+        contact_email="karin@example.org",
+        **kwargs,
+    ):
+        return register_group(
+            event=event,
+            organisation_name=organisation_name,
+            contact_name=contact_name,
+            contact_email=contact_email,
+            attendees=[
+                AttendeeData(name=name, email=email, session_id=session.pk)
+                for name, email, session in members
+            ],
+            privacy_version="test",
+            **kwargs,
+        )
+
+    return sign
 
 
 def pytest_collection_modifyitems(config, items):
