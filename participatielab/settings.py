@@ -267,5 +267,8 @@ LOGGING = {
 REGISTRATION_LOCK_TIMEOUT_MS = int(os.environ.get("REGISTRATION_LOCK_TIMEOUT_MS", "5000"))
 # The version of the privacy statement people agree to; stored with each consent.
 PRIVACY_STATEMENT_VERSION = os.environ.get("PRIVACY_STATEMENT_VERSION", "2026-11")
+# Personal data of events older than this many months is anonymised by
+# `manage.py anonymise_old_events` (counts, organisations and amounts stay).
+PRIVACY_RETENTION_MONTHS = int(os.environ.get("PRIVACY_RETENTION_MONTHS", "12"))
 # How many days before an event `send_reminders` mails the attendees.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -196,6 +197,18 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     inlines = [AttendeeInline]
     actions = ["cancel_registrations", "admit_from_waiting_list", "resend_confirmation"]
     date_hierarchy = "created_at"
+
+    def get_urls(self):
+        from registrations import admin_views
+
+        return [
+            path(
+                "persoonsgegevens/",
+                self.admin_site.admin_view(admin_views.personal_data),
+                name="registrations_registration_personal_data",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Registration]:
         return (

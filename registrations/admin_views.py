@@ -4,11 +4,12 @@ They are wired into the admin by `EventAdmin.get_urls`, behind `admin_site.admin
 each checks its own permission.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower, Trim, TruncWeek
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from registrations.forms import SignupForm, error_summary
 from registrations.models import Attendee, Invoice, Registration, Status
 from registrations.pricing import ZERO
+from registrations.services import erase_personal_data
 from registrations.views import process_signup
 from sessions.models import Event, ThemeSession
 
@@ -129,3 +131,85 @@ def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
         "error_summary": error_summary(form, formset) if form.is_bound else [],
     }
     return render(request, "admin/theme_sessions/event/signup.html", context)
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mailadres"))
+
+
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Find, export (JSON) or erase everything stored about one e-mail address (AVG/GDPR)."""
+    require_permission(request, "registrations.export_personal_data")
+    form = PersonalDataForm(request.POST or request.GET or None)
+    found = None
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        if request.method == "POST":
+            require_permission(request, "registrations.delete_registration")
+            changed = erase_personal_data(email=email)
+            messages.success(
+                request,
+                _("De gegevens van %(email)s zijn gewist (%(count)d rij(en)).")
+                % {"email": email, "count": changed},
+            )
+            return redirect("admin:registrations_registration_personal_data")
+        found = personal_data_of(email)
+        if request.GET.get("format") == "json":
+            response = JsonResponse(found, json_dumps_params={"indent": 2, "ensure_ascii": False})
+            response["Content-Disposition"] = 'attachment; filename="persoonsgegevens.json"'
+            return response
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Persoonsgegevens opzoeken"),
+        "opts": Registration._meta,
+        "form": form,
+        "found": found,
+        "can_erase": request.user.has_perm("registrations.delete_registration"),
+    }
+    return render(request, "admin/registrations/personal_data.html", context)
+
+
+def personal_data_of(email: str) -> dict:
+    """Return everything stored about an e-mail address, as plain data."""
+    address = email.strip().lower()
+    registrations = (
+        Registration.objects.alias(email_key=Lower("contact_email"))
+        .filter(email_key=address)
+        .select_related("event", "organisation")
+    )
+    attendees = (
+        Attendee.objects.alias(email_key=Lower("email"))
+        .filter(email_key=address)
+        .select_related("event", "session", "registration__organisation")
+    )
+    return {
+        "email": email,
+        "as_contact_person": [
+            {
+                "event": str(r.event),
+                "organisation": r.organisation.name,
+                "name": r.contact_name,
+                "email": r.contact_email,
+                "phone": r.contact_phone,
+                "remarks": r.remarks,
+                "status": r.status,
+                "signed_up_at": r.created_at.isoformat(),
+                "consent_at": r.consent_at.isoformat(),
+                "privacy_version": r.privacy_version,
+            }
+            for r in registrations
+        ],
+        "as_attendee": [
+            {
+                "event": str(a.event),
+                "organisation": a.registration.organisation.name,
+                "name": a.name,
+                "email": a.email,
+                "session": a.session.title,
+                "dietary_wishes": a.dietary_wishes,
+                "status": a.status,
+                "signed_up_at": a.created_at.isoformat(),
+            }
+            for a in attendees
+        ],
+    }

@@ -163,6 +163,7 @@ class Registration(models.Model):
     )
     reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
     mail_error = models.TextField(_("laatste mailfout"), blank=True)
+    anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
     language = models.CharField(
         _("taal"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )

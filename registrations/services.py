@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -542,3 +542,61 @@ def change_organisation(*, registration: Registration, organisation: Organisatio
         recompute_invoice(old_invoice)
         recompute_invoice(new_invoice)
     return registration
+
+
+ANONYMOUS_NAME = "Geanonimiseerd"
+
+
+def anonymise_registrations(
+    *, registrations: "QuerySet[Registration]", now: datetime.datetime | None = None
+) -> int:
+    """Remove the personal data of sign-ups and their board members; return how many.
+
+    Status, counts, organisations and amounts stay for reporting. Addresses become unique
+    placeholders on the reserved `.invalid` domain, so the e-mail constraint still holds.
+    """
+    now = now or timezone.now()
+    count = 0
+    with transaction.atomic():
+        for registration in registrations.select_for_update().filter(anonymised_at__isnull=True):
+            for attendee in registration.attendees.all():
+                _anonymise_attendee(attendee)
+            _anonymise_contact(registration)
+            registration.anonymised_at = now
+            registration.save()
+            count += 1
+    return count
+
+
+def erase_personal_data(*, email: str) -> int:
+    """Remove everything stored about one e-mail address; return how many rows changed."""
+    address = email.strip().lower()
+    changed = 0
+    with transaction.atomic():
+        attendees = Attendee.objects.alias(email_key=Lower("email")).filter(email_key=address)
+        for attendee in attendees.select_for_update():
+            _anonymise_attendee(attendee)
+            changed += 1
+        contacts = Registration.objects.alias(email_key=Lower("contact_email")).filter(
+            email_key=address
+        )
+        for registration in contacts.select_for_update():
+            _anonymise_contact(registration)
+            registration.save()
+            changed += 1
+    return changed
+
+
+def _anonymise_attendee(attendee: Attendee) -> None:
+    attendee.name = ANONYMOUS_NAME
+    attendee.email = f"anoniem-{attendee.pk}@example.invalid"
+    attendee.dietary_wishes = ""
+    attendee.save(update_fields=["name", "email", "dietary_wishes"])
+
+
+def _anonymise_contact(registration: Registration) -> None:
+    registration.contact_name = ANONYMOUS_NAME
+    registration.contact_email = f"anoniem-r{registration.pk}@example.invalid"
+    registration.contact_phone = ""
+    registration.remarks = ""
+    registration.mail_error = ""
