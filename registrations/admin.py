@@ -261,9 +261,12 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
             try:
                 services.admit_from_waiting_list(registration=registration)
             except services.RegistrationError as error:
-                self.message_user(
-                    request, f"{registration.organisation}: {error.message}", messages.ERROR
+                reason = (
+                    _("er is nog te weinig plaats. Verhoog eerst het maximum.")
+                    if error.code in {"session_full", "event_full"}
+                    else error.message
                 )
+                self.message_user(request, f"{registration.organisation}: {reason}", messages.ERROR)
             else:
                 self.message_user(
                     request,
@@ -274,7 +277,8 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
 
     @admin.action(description=_("Bevestiging opnieuw versturen"), permissions=["change"])
     def resend_confirmation(self, request: HttpRequest, queryset: QuerySet[Registration]):
-        results = [emails.send_confirmation(pk) for pk in queryset.values_list("pk", flat=True)]
+        selected = queryset.exclude(status=Status.CANCELLED)
+        results = [emails.send_confirmation(pk) for pk in selected.values_list("pk", flat=True)]
         if results.count(True):
             self.message_user(
                 request,

@@ -63,8 +63,13 @@ def load(registration_id: int) -> Registration:
 
 
 def send_confirmation(registration_id: int) -> bool:
-    """Send the confirmation (or waiting-list notice) with the calendar entry; record the result."""
+    """Send the confirmation (or waiting-list notice) with the calendar entry; record the result.
+
+    A cancelled sign-up gets nothing: there is nothing to confirm.
+    """
     registration = load(registration_id)
+    if registration.status == Status.CANCELLED:
+        return False
     with translation.override(registration.language):
         if registration.status == Status.WAITING:
             subject = _("Wachtlijst: %(title)s op %(date)s")
@@ -99,7 +104,12 @@ def send_promoted(registration_id: int) -> bool:
             [_("Goed nieuws: er is plaats vrijgekomen. Uw groep is nu aangemeld.")],
         )
         message.attach("participatielab.ics", calendar_for(registration), "text/calendar")
-    return deliver(registration, message)
+    sent = deliver(registration, message)
+    if sent:
+        Registration.objects.filter(pk=registration.pk).update(
+            confirmation_sent_at=timezone.now(), mail_error=""
+        )
+    return sent
 
 
 def send_change_summary(registration_id: int, summary: str) -> bool:

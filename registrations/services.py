@@ -312,7 +312,10 @@ def promote_waiting_list(event: Event) -> list[Registration]:
             continue
         registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
         registration.status = Status.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
+        # The waiting-list notice no longer says how things stand: until the "there is a
+        # place" mail is out, the sign-up counts as unconfirmed (and is retried if it fails).
+        registration.confirmation_sent_at = None
+        registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
         recompute_invoice(registration.invoice)
         emails.queue_promoted(registration)
         promoted.append(registration)
@@ -342,7 +345,10 @@ def admit_from_waiting_list(*, registration: Registration) -> Registration:
         _placement(event, members, waiting_list=False)  # raises when it does not fit
         registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
         registration.status = Status.CONFIRMED
-        registration.save(update_fields=["status", "updated_at"])
+        # The waiting-list notice no longer says how things stand: until the "there is a
+        # place" mail is out, the sign-up counts as unconfirmed (and is retried if it fails).
+        registration.confirmation_sent_at = None
+        registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
         recompute_invoice(registration.invoice)
         emails.queue_promoted(registration)
     return registration

@@ -1,0 +1,285 @@
+"""The waiting list: full groups wait, freed places go to the oldest group that fits."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+from django.utils import timezone
+from pytest_django.asserts import assertContains
+
+from registrations.models import Registration, Status
+from registrations.services import cancel_attendee, fill_from_waiting_list
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash passwords cheaply: `admin_client` logs in a superuser."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(params=["session", "event"])
+def full_lab(request, event):
+    """A lab with a waiting list whose two places (in the first session, or in the whole
+    event) are taken; returns (event, the full session)."""
+    event.has_waiting_list = True
+    session = event.sessions.first()
+    if request.param == "session":
+        session.capacity = 2
+        session.save(update_fields=["capacity"])
+    else:
+        event.capacity = 2
+    event.save()
+    return event, session
+
+
+@pytest.fixture
+def sign(sign_up):
+    """Sign up `size` board members of organisation `name` in `session`, at `minutes_ago`."""
+
+    def make(event, session, name, size=1, *, minutes_ago=None):
+        registration = sign_up(
+            event,
+            [(f"{name} {n}", f"{name}{n}@example.org", session) for n in range(size)],
+            organisation_name=f"Huurders {name}",
+            contact_email=f"{name}@example.org",
+        )
+        if minutes_ago is not None:
+            created = timezone.now() - datetime.timedelta(minutes=minutes_ago)
+            Registration.objects.filter(pk=registration.pk).update(created_at=created)
+        return registration
+
+    return make
+
+
+def state(registration):
+    """Return the registration's status, its board members' statuses and what it owes."""
+    registration.refresh_from_db()
+    registration.invoice.refresh_from_db()
+    return (
+        registration.status,
+        sorted(registration.attendees.values_list("status", flat=True)),
+        registration.invoice.amount_due,
+    )
+
+
+def subjects_to(outbox, address):
+    return [message.subject for message in outbox if message.to == [address]]
+
+
+WAITING_ONE = (Status.WAITING, [Status.WAITING], Decimal("0.00"))
+WAITING_TWO = (Status.WAITING, [Status.WAITING] * 2, Decimal("0.00"))
+CONFIRMED_ONE = (Status.CONFIRMED, [Status.CONFIRMED], Decimal("50.00"))
+
+
+# Signing up for a full lab -------------------------------------------------------------------
+
+
+def signup_data(members, **fields):
+    """Return the POST body of the public sign-up form for (name, e-mail, session) rows."""
+    data = {
+        "organisation_name": "Bewonersraad De Eik",
+        "contact_name": "Joop Voorbeeld",
+        "contact_email": "joop@example.org",
+        "contact_phone": "",
+        "remarks": "",
+        "consent": "on",
+        "members-TOTAL_FORMS": "3",
+        "members-INITIAL_FORMS": "0",
+        "members-MIN_NUM_FORMS": "1",
+        "members-MAX_NUM_FORMS": "3",
+    }
+    for index in range(3):
+        name, email, session = members[index] if index < len(members) else ("", "", "")
+        data |= {
+            f"members-{index}-name": name,
+            f"members-{index}-email": email,
+            f"members-{index}-session": str(getattr(session, "pk", session)),
+            f"members-{index}-dietary_wishes": "",
+        }
+    return data | fields
+
+
+def test_signup_for_a_full_lab_waits_and_pays_nothing(
+    client, full_lab, sign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange
+    event, session = full_lab
+    sign(event, session, "first", size=2)
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("registrations:signup", args=[event.slug]),
+            signup_data([("Joop Voorbeeld", "joop@example.org", session)]),
+            follow=True,
+        )
+
+    # Assert
+    waiting = Registration.objects.get(contact_email="joop@example.org")
+    assert response.redirect_chain == [(waiting.get_absolute_url(), 302)]
+    assertContains(response, "U staat op de wachtlijst", count=1)
+    assert state(waiting) == WAITING_ONE
+    (mail,) = [m for m in mailoutbox if m.to == ["joop@example.org"]]
+    assert mail.subject.startswith("Wachtlijst: ")
+    assert mail.attachments == []
+
+
+# Places that come free -----------------------------------------------------------------------
+
+
+def test_cancel_moves_in_the_waiting_group_that_fits(
+    full_lab, sign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange: a pair waits longest, but only one place comes free.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2, minutes_ago=30)
+    pair = sign(event, session, "pair", size=2, minutes_ago=20)
+    single = sign(event, session, "single", minutes_ago=10)
+    assert (state(pair), state(single)) == (WAITING_TWO, WAITING_ONE)
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(single) == CONFIRMED_ONE
+    assert state(pair) == WAITING_TWO
+    (promoted,) = subjects_to(mailoutbox, "single@example.org")
+    assert promoted.startswith("Er is plaats: ")
+    assert subjects_to(mailoutbox, "pair@example.org") == []
+
+
+def test_cancel_moves_in_the_oldest_waiting_group_first(
+    full_lab, sign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange: the later sign-up is the older one, so creation time decides, not the row id.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2, minutes_ago=30)
+    newer = sign(event, session, "newer", minutes_ago=5)
+    older = sign(event, session, "older", minutes_ago=10)
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(older) == CONFIRMED_ONE
+    assert state(newer) == WAITING_ONE
+    assert [s.split(":")[0] for s in subjects_to(mailoutbox, "older@example.org")] == [
+        "Er is plaats"
+    ]
+    assert subjects_to(mailoutbox, "newer@example.org") == []
+
+
+def test_fill_from_waiting_list_after_more_places_admits_the_group(
+    event, sign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange
+    event.has_waiting_list = True
+    event.save(update_fields=["has_waiting_list"])
+    session = event.sessions.first()
+    session.capacity = 2
+    session.save(update_fields=["capacity"])
+    sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+    session.capacity = 3
+    session.save(update_fields=["capacity"])
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        promoted = fill_from_waiting_list(event=event)
+
+    # Assert
+    assert promoted == [waiting]
+    assert state(waiting) == CONFIRMED_ONE
+    assert [s.split(":")[0] for s in subjects_to(mailoutbox, "waiting@example.org")] == [
+        "Er is plaats"
+    ]
+
+
+# Staff and the waiting list ------------------------------------------------------------------
+
+
+def admit(admin_client, registration):
+    return admin_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "admit_from_waiting_list", "_selected_action": [registration.pk]},
+    )
+
+
+def messages_of(response):
+    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
+
+
+def test_admit_action_moves_in_a_group_that_fits(
+    admin_client, full_lab, sign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange
+    event, session = full_lab
+    sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+    # Staff make one more place, where the limit is (the session or the whole event).
+    if event.capacity is not None:
+        event.capacity = 3
+        event.save(update_fields=["capacity"])
+    if session.capacity is not None:
+        session.capacity = 3
+        session.save(update_fields=["capacity"])
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admit(admin_client, waiting)
+
+    # Assert
+    assert response.status_code == 302
+    assert messages_of(response) == [
+        ("success", "Huurders waiting is van de wachtlijst geplaatst.")
+    ]
+    assert state(waiting) == CONFIRMED_ONE
+    assert [s.split(":")[0] for s in subjects_to(mailoutbox, "waiting@example.org")] == [
+        "Er is plaats"
+    ]
+
+
+def test_admit_action_refuses_a_group_that_does_not_fit(
+    admin_client, full_lab, sign, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange
+    event, session = full_lab
+    sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admit(admin_client, waiting)
+
+    # Assert
+    assert response.status_code == 302
+    ((level, message),) = messages_of(response)
+    assert level == "error"
+    assert message.startswith("Huurders waiting: ")
+    assert "niet genoeg plaatsen meer" in message
+    assert state(waiting) == WAITING_ONE
+    assert mailoutbox == []
+
+
+def test_changelist_of_the_waiting_list_shows_oldest_first(admin_client, full_lab, sign):
+    # Arrange
+    event, session = full_lab
+    sign(event, session, "first", size=2, minutes_ago=60)
+    middle = sign(event, session, "middle", minutes_ago=20)
+    newest = sign(event, session, "newest", minutes_ago=10)
+    oldest = sign(event, session, "oldest", minutes_ago=30)
+
+    # Act
+    response = admin_client.get(
+        reverse("admin:registrations_registration_changelist"), {"status__exact": "waiting"}
+    )
+
+    # Assert
+    assert response.status_code == 200
+    assert list(response.context["cl"].result_list) == [oldest, middle, newest]
