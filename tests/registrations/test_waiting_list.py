@@ -262,7 +262,7 @@ def test_admit_action_refuses_a_group_that_does_not_fit(
     ((level, message),) = messages_of(response)
     assert level == "error"
     assert message.startswith("Huurders waiting: ")
-    assert "niet genoeg plaatsen meer" in message
+    assert "te weinig plaats" in message
     assert state(waiting) == WAITING_ONE
     assert mailoutbox == []
 
