@@ -1,7 +1,5 @@
 """Public sign-up pages: the form, and the page a registration's secret link opens."""
 
-import json
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -31,7 +29,7 @@ from registrations.services import (
     register_group,
 )
 from sessions.models import Event, ThemeSession
-from sessions.views import get_public_event
+from sessions.views import get_public_event, seats_key
 
 FORMSET_PREFIX = "members"
 
@@ -55,9 +53,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "formset": formset,
             "error_summary": error_summary(form, formset) if form.is_bound else [],
-            "tiers_json": json.dumps(
-                {size: str(amount) for size, amount in event.price_tiers_map().items()}
-            ),
+            "seats_key": seats_key(event),
             "event_full": event.capacity is not None
             and sum(s.taken for s in sessions) >= event.capacity,
         },

@@ -1,6 +1,7 @@
 """What is on offer: an event (one Participatielab), its theme sessions, programme and prices."""
 
 import datetime
+import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -117,6 +118,10 @@ class Event(models.Model):
         """Tell whether the public may sign up now."""
         now = now or timezone.now()
         return self.is_published and now <= self.registration_deadline
+
+    def price_tiers_json(self) -> str:
+        """Return the tiers as JSON for the live price on the sign-up page."""
+        return json.dumps({size: str(amount) for size, amount in self.price_tiers_map().items()})
 
     def price_tiers_map(self) -> dict[int, Decimal]:
         """Return the price tiers as {group size: amount}; uses prefetched tiers when present."""

@@ -127,10 +127,19 @@ def test_event_detail_query_count_does_not_grow(
     event = make_busy_event(sessions=sessions, signups=signups)
     url = reverse("sessions:event_detail", args=[event.slug])
 
-    # Act / Assert: the event, its sessions with seat counts, programme and price tiers.
+    # Act / Assert: the event, its sessions with seat counts, programme and price tiers;
+    # once cached, only the event and its seat counts (they key the cached page).
     with django_assert_num_queries(4):
         response = client.get(url)
     assert response.status_code == 200
+    with django_assert_num_queries(2):
+        cached = client.get(url)
+
+    def article(page):
+        html = page.content.decode()
+        return html[html.index("<article") : html.index("</article>")]
+
+    assert article(cached) == article(response)
 
 
 @pytest.mark.parametrize("events", [1, 6], ids=["1-event", "6-events"])
@@ -145,3 +154,44 @@ def test_event_list_query_count_does_not_grow(
     with django_assert_num_queries(1):
         response = client.get(reverse("sessions:event_list"))
     assert len(response.context["events"]) == events
+
+
+def test_event_page_cache_follows_free_places(client, sign_up):
+    # Arrange: a session with two places, shown once so the page is cached.
+    event = EventFactory()
+    session = ThemeSessionFactory(event=event, title="Duurzaamheid", capacity=2)
+    url = reverse("sessions:event_detail", args=[event.slug])
+    assertContains(client.get(url), "Nog 2 plaatsen vrij")
+
+    # Act: someone takes a place.
+    sign_up(event, [("Jan Voorbeeld", "jan@example.org", session)])
+
+    # Assert: the cached page is not shown any more.
+    assertContains(client.get(url), "Nog 1 plaats vrij")
+
+
+def test_signup_page_cache_follows_free_places(client, sign_up):
+    # Arrange
+    event = EventFactory()
+    session = ThemeSessionFactory(event=event, title="Duurzaamheid", capacity=2)
+    url = reverse("registrations:signup", args=[event.slug])
+    assertContains(client.get(url), "Duurzaamheid (nog 2 plaatsen)")
+
+    # Act
+    sign_up(event, [("Jan Voorbeeld", "jan@example.org", session)])
+
+    # Assert
+    assertContains(client.get(url), "Duurzaamheid (nog 1 plaats)")
+
+
+def test_signup_page_cached_form_runs_fewer_queries(client, event, django_assert_num_queries):
+    # Arrange: the first visit builds the form and caches it.
+    url = reverse("registrations:signup", args=[event.slug])
+    with django_assert_num_queries(4):
+        first = client.get(url)
+
+    # Act / Assert: later visits read only the event and its seat counts.
+    with django_assert_num_queries(2):
+        later = client.get(url)
+    assert first.status_code == later.status_code == 200
+    assertContains(later, 'name="members-2-session"')
