@@ -5,7 +5,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEV_ENV := DEBUG=1
 
-.PHONY: run test lint check install clean
+HOST ?= 127.0.0.1
+PORT ?= 8000
+WORKERS ?= 2
+GUNICORN_FLAGS ?= --access-logfile -
+
+.PHONY: run serve test lint install clean
 
 # (Re)install whenever pyproject.toml changes; the stamp records the last install.
 $(STAMP): pyproject.toml
@@ -19,6 +24,13 @@ run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+# Production serving: DEBUG off, so SECRET_KEY and ALLOWED_HOSTS must be set (see README).
+serve: $(STAMP)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput -v 0
+	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} $(BIN)/gunicorn participatielab.wsgi \
+		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -27,7 +27,7 @@ from registrations.models import (
     normalise_name,
 )
 from registrations.pricing import organisation_amount_due
-from sessions.models import Event, ThemeSession
+from sessions.models import Event, ThemeSession, bump_version
 
 
 class RegistrationError(Exception):
@@ -63,6 +63,9 @@ def lock_event(event_id: int) -> Event:
                 "SELECT set_config('lock_timeout', %s, true)",
                 [f"{settings.REGISTRATION_LOCK_TIMEOUT_MS}ms"],
             )
+    # Raising the version takes the row lock too, and tells cached pages that places or
+    # prices may change; a refused write rolls it back with everything else.
+    bump_version(event_id)
     return Event.objects.select_for_update().get(pk=event_id)
 
 

@@ -1,5 +1,7 @@
 """Public sign-up pages: the form, and the page a registration's secret link opens."""
 
+from collections.abc import Iterable
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -29,7 +31,7 @@ from registrations.services import (
     register_group,
 )
 from sessions.models import Event, ThemeSession
-from sessions.views import get_public_event, seats_key
+from sessions.views import get_public_event, sessions_with_seats
 
 FORMSET_PREFIX = "members"
 
@@ -40,7 +42,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     if not event.is_open():
         return render(request, "registrations/closed.html", {"event": event})
 
-    sessions = list(event.sessions.all())
+    sessions = sessions_with_seats(event)
     form, formset, registration = process_signup(request, event, sessions)
     if registration is not None:
         return redirect(registration)
@@ -53,9 +55,6 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "formset": formset,
             "error_summary": error_summary(form, formset) if form.is_bound else [],
-            "seats_key": seats_key(event),
-            "event_full": event.capacity is not None
-            and sum(s.taken for s in sessions) >= event.capacity,
         },
     )
 
@@ -63,7 +62,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
 def process_signup(
     request: HttpRequest,
     event: Event,
-    sessions: list[ThemeSession],
+    sessions: Iterable[ThemeSession],
     *,
     by_staff: bool = False,
     form_class: type[SignupForm] = SignupForm,

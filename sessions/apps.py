@@ -8,3 +8,6 @@ class ThemeSessionsConfig(AppConfig):
     label = "theme_sessions"
     verbose_name = _("Bijeenkomsten")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from sessions import signals  # noqa: F401 - connects the receivers

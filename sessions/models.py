@@ -82,6 +82,9 @@ class Event(models.Model):
     )
     has_waiting_list = models.BooleanField(_("wachtlijst"), default=True)
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
+    # Raised by every write that changes what the public pages show (sign-ups, sessions,
+    # prices, programme), so cached pages are keyed on one column of one row.
+    version = models.PositiveIntegerField(_("versie"), default=0, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
@@ -114,6 +117,17 @@ class Event(models.Model):
     def ends_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
 
+    def is_full(self) -> bool:
+        """Tell whether the event's own maximum is reached (one query)."""
+        if self.capacity is None:
+            return False
+        # "confirmed" is registrations.models.Status.CONFIRMED; this app cannot import it.
+        return self.attendees.filter(status="confirmed").count() >= self.capacity
+
+    def cache_key(self) -> str:
+        """Return what the cached parts of its public pages are keyed on."""
+        return f"{self.pk}.{self.version}.{self.updated_at.timestamp()}.{int(self.is_open())}"
+
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         """Tell whether the public may sign up now."""
         now = now or timezone.now()
@@ -126,6 +140,11 @@ class Event(models.Model):
     def price_tiers_map(self) -> dict[int, Decimal]:
         """Return the price tiers as {group size: amount}; uses prefetched tiers when present."""
         return {tier.group_size: tier.amount for tier in self.price_tiers.all()}
+
+
+def bump_version(event_id: int) -> None:
+    """Mark the event's public pages as changed (and lock its row until the transaction ends)."""
+    Event.objects.filter(pk=event_id).update(version=models.F("version") + 1)
 
 
 class ThemeSessionQuerySet(models.QuerySet):

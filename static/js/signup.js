@@ -2,6 +2,12 @@
 // group price. The page works without this; it only adds the running total.
 (function () {
   "use strict";
+  // A refused form: put the keyboard and the screen reader on the list of errors. The
+  // summary's autofocus attribute does the same without JavaScript; this covers browsers that
+  // skip autofocus (e.g. a page restored from history).
+  var summary = document.getElementById("foutmeldingen");
+  if (summary && document.activeElement !== summary) { summary.focus(); }
+
   var output = document.getElementById("price-live");
   if (!output) { return; }
   var tiers = JSON.parse(output.getAttribute("data-tiers") || "{}");
