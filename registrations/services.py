@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, OperationalError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -65,8 +65,14 @@ def lock_event(event_id: int) -> Event:
             )
     # Raising the version takes the row lock too, and tells cached pages that places or
     # prices may change; a refused write rolls it back with everything else.
-    bump_version(event_id)
-    return Event.objects.select_for_update().get(pk=event_id)
+    try:
+        bump_version(event_id)
+        return Event.objects.select_for_update().get(pk=event_id)
+    except OperationalError as error:  # the lock timeout ran out
+        raise RegistrationError(
+            _("Het is op dit moment erg druk. Probeer het over een minuut nog eens."),
+            code="busy",
+        ) from error
 
 
 def find_or_create_organisation(name: str) -> Organisation:
