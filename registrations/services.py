@@ -312,21 +312,10 @@ def promote_waiting_list(event: Event) -> list[Registration]:
         .prefetch_related("attendees")
     )
     for registration in waiting:
-        members = [
-            AttendeeData(name=a.name, email=a.email, session_id=a.session_id)
-            for a in registration.attendees.all()
-            if a.status == Status.WAITING
-        ]
+        members = _waiting_members(registration)
         if not members or _placement(event, members, waiting_list=True) != Status.CONFIRMED:
             continue
-        registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
-        registration.status = Status.CONFIRMED
-        # The waiting-list notice no longer says how things stand: until the "there is a
-        # place" mail is out, the sign-up counts as unconfirmed (and is retried if it fails).
-        registration.confirmation_sent_at = None
-        registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
-        recompute_invoice(registration.invoice)
-        emails.queue_promoted(registration)
+        _confirm_waiting_group(registration)
         promoted.append(registration)
     return promoted
 
@@ -347,20 +336,30 @@ def admit_from_waiting_list(*, registration: Registration) -> Registration:
             raise RegistrationError(
                 _("Deze aanmelding staat niet op de wachtlijst."), code="not_waiting"
             )
-        members = [
-            AttendeeData(name=a.name, email=a.email, session_id=a.session_id)
-            for a in registration.attendees.filter(status=Status.WAITING)
-        ]
-        _placement(event, members, waiting_list=False)  # raises when it does not fit
-        registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
-        registration.status = Status.CONFIRMED
-        # The waiting-list notice no longer says how things stand: until the "there is a
-        # place" mail is out, the sign-up counts as unconfirmed (and is retried if it fails).
-        registration.confirmation_sent_at = None
-        registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
-        recompute_invoice(registration.invoice)
-        emails.queue_promoted(registration)
+        # Raises when the group does not fit.
+        _placement(event, _waiting_members(registration), waiting_list=False)
+        _confirm_waiting_group(registration)
     return registration
+
+
+def _waiting_members(registration: Registration) -> list[AttendeeData]:
+    return [
+        AttendeeData(name=a.name, email=a.email, session_id=a.session_id)
+        for a in registration.attendees.all()
+        if a.status == Status.WAITING
+    ]
+
+
+def _confirm_waiting_group(registration: Registration) -> None:
+    """Move a waiting group in; the caller holds the event lock and checked that it fits."""
+    registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
+    registration.status = Status.CONFIRMED
+    # The waiting-list notice no longer says how things stand: until the "there is a place"
+    # mail is out, the sign-up counts as unconfirmed (and is retried if it fails).
+    registration.confirmation_sent_at = None
+    registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
+    recompute_invoice(registration.invoice)
+    emails.queue_promoted(registration)
 
 
 def recompute_invoice(invoice: Invoice) -> Invoice:
