@@ -86,12 +86,7 @@ def send_confirmation(registration_id: int) -> bool:
         message = build_message(registration, subject, intro)
         if registration.status == Status.CONFIRMED:
             message.attach("participatielab.ics", calendar_for(registration), "text/calendar")
-    sent = deliver(registration, message)
-    if sent:
-        Registration.objects.filter(pk=registration.pk).update(
-            confirmation_sent_at=timezone.now(), mail_error=""
-        )
-    return sent
+    return deliver(registration, message, confirms=True)
 
 
 def send_promoted(registration_id: int) -> bool:
@@ -104,12 +99,7 @@ def send_promoted(registration_id: int) -> bool:
             [_("Goed nieuws: er is plaats vrijgekomen. Uw groep is nu aangemeld.")],
         )
         message.attach("participatielab.ics", calendar_for(registration), "text/calendar")
-    sent = deliver(registration, message)
-    if sent:
-        Registration.objects.filter(pk=registration.pk).update(
-            confirmation_sent_at=timezone.now(), mail_error=""
-        )
-    return sent
+    return deliver(registration, message, confirms=True)
 
 
 def send_change_summary(registration_id: int, summary: str) -> bool:
@@ -202,8 +192,14 @@ def build_message(
     return message
 
 
-def deliver(registration: Registration, message: EmailMultiAlternatives) -> bool:
-    """Send; on failure, log it and write it on the registration instead of raising."""
+def deliver(
+    registration: Registration, message: EmailMultiAlternatives, *, confirms: bool = False
+) -> bool:
+    """Send; on failure, log it and write it on the registration instead of raising.
+
+    `confirms`: this mail tells how the sign-up stands now, so once it is out the
+    registration no longer counts as unconfirmed.
+    """
     try:
         message.send()
     except Exception as error:
@@ -212,6 +208,10 @@ def deliver(registration: Registration, message: EmailMultiAlternatives) -> bool
             mail_error=f"{timezone.now():%Y-%m-%d %H:%M}: {error}"[:2000]
         )
         return False
+    if confirms:
+        Registration.objects.filter(pk=registration.pk).update(
+            confirmation_sent_at=timezone.now(), mail_error=""
+        )
     return True
 
 
