@@ -231,7 +231,9 @@ def attendee_formset_class(event: Event) -> type[BaseAttendeeFormSet]:
         AttendeeForm,
         formset=BaseAttendeeFormSet,
         min_num=1,
-        validate_min=True,
+        # The first row is required field by field; a second "too few" message would only
+        # repeat that. A tampered form with no rows is refused by the service.
+        validate_min=False,
         extra=size - 1,
         max_num=size,
         validate_max=True,
@@ -255,7 +257,11 @@ def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[s
                 continue
             bound = owner[name]
             summary += [
-                {"id": bound.id_for_label, "label": f"{prefix}{bound.label}", "message": m}
+                {
+                    "id": bound.id_for_label,
+                    "label": f"{prefix}{str(bound.label).rstrip('.')}",
+                    "message": m,
+                }
                 for m in messages
             ]
     return summary

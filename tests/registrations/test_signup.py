@@ -444,9 +444,15 @@ def test_signup_refused_form_keeps_typed_values(client, event):
 
 
 @pytest.mark.parametrize(
-    "total_forms", ["0", "abc", None], ids=["zero-rows", "not-a-number", "missing"]
+    ("total_forms", "message"),
+    [
+        ("0", "Meld ten minste één bestuurslid aan."),
+        ("abc", "Het formulier is niet volledig aangekomen."),
+        (None, "Het formulier is niet volledig aangekomen."),
+    ],
+    ids=["zero-rows", "not-a-number", "missing"],
 )
-def test_signup_tampered_row_count_refused(client, event, total_forms):
+def test_signup_tampered_row_count_refused(client, event, total_forms, message):
     # Arrange
     data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
     if total_forms is None:
@@ -459,7 +465,7 @@ def test_signup_tampered_row_count_refused(client, event, total_forms):
     response = post_signup(client, event, data)
 
     # Assert
-    assert_refused(response, "Vul de gegevens van ten minste één bestuurslid in.", counts_before)
+    assert_refused(response, message, counts_before)
 
 
 # The empty sign-up page ----------------------------------------------------------------------
