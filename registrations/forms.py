@@ -92,10 +92,10 @@ class SignupForm(forms.Form):
     @staticmethod
     def _shown_long_enough(started: str | None) -> bool:
         try:
-            shown_at = signing.loads(started or "", salt=STARTED_SALT, max_age=24 * 3600)
-        except signing.BadSignature:
+            shown_at = float(signing.loads(started or "", salt=STARTED_SALT, max_age=24 * 3600))
+        except (signing.BadSignature, TypeError, ValueError):
             return False
-        return time.time() - float(shown_at) >= settings.SIGNUP_MIN_SECONDS
+        return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
 
 
 class SessionSelect(forms.Select):

@@ -40,7 +40,8 @@ class Status(models.TextChoices):
 
 class Organisation(models.Model):
     name = models.CharField(_("naam"), max_length=200)
-    name_key = models.CharField(_("zoeksleutel"), max_length=200, unique=True, editable=False)
+    # Case folding can make a name longer ("ß" becomes "ss"), so the key has room to spare.
+    name_key = models.CharField(_("zoeksleutel"), max_length=600, unique=True, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
 
     class Meta:

@@ -2,6 +2,7 @@
 
 import os
 
+import hypothesis
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -13,6 +14,12 @@ from tests.factories import (
     ProgrammeItemFactory,
     ThemeSessionFactory,
 )
+
+# Hypothesis profiles: "default" keeps `make test` quick; "ci" (HYPOTHESIS_PROFILE=ci) gives
+# every property 300 examples, and each public endpoint's fuzz tests 300 between them.
+hypothesis.settings.register_profile("default", max_examples=50)
+hypothesis.settings.register_profile("ci", max_examples=300, print_blob=True)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)

@@ -1,0 +1,254 @@
+"""Capacity holds when many people sign up, move or cancel at the same moment (PostgreSQL).
+
+Each test starts its writers in separate threads, each with its own database connection,
+released together by a barrier. The control test removes the event lock and shows that the
+same race then overbooks, so these tests can fail.
+"""
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+from django.db import connection
+
+from registrations import services
+from registrations.models import Attendee, Registration, Status
+from registrations.services import AttendeeData, RegistrationError, register_group
+from sessions.models import Event
+from tests.factories import EventFactory, ThemeSessionFactory
+
+pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
+
+THREADS = 30
+
+
+@pytest.fixture(autouse=True)
+def _no_mail(monkeypatch):
+    """Queue no e-mails: mail is not under test here, and rendering it would slow the race."""
+    for name in [
+        "queue_confirmation",
+        "queue_promoted",
+        "queue_change_summary",
+        "queue_staff_notice",
+    ]:
+        monkeypatch.setattr(services.emails, name, lambda *args, **kwargs: None)
+
+
+def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, object]]:
+    """Run `work(i)` in `count` threads released at once; return what each one ended with.
+
+    Each result is ("ok", value), ("refused", RegistrationError code) or ("error", repr).
+    """
+    barrier = threading.Barrier(count)
+    results: list[tuple[str, object]] = [("error", "did not finish")] * count
+
+    def run(index: int) -> None:
+        try:
+            connection.ensure_connection()  # connect first, so the race is about the writes
+            barrier.wait(timeout=20)
+            results[index] = ("ok", work(index))
+        except RegistrationError as error:
+            results[index] = ("refused", error.code)
+        except Exception as error:  # every other exception is a finding, reported by value
+            results[index] = ("error", repr(error))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(index,)) for index in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not any(thread.is_alive() for thread in threads), "a writer hung"
+    return results
+
+
+def sign_up_one(event: Event, session_ids: list[int]) -> Callable[[int], str]:
+    """Return work that signs up board member `i` of organisation `i` and gives its status."""
+
+    def work(index: int) -> str:
+        registration = register_group(
+            event=event,
+            organisation_name=f"Huurdersvereniging Gelijktijdig {index}",
+            contact_name=f"Contact {index}",
+            contact_email=f"contact{index}@example.org",
+            attendees=[
+                AttendeeData(
+                    name=f"Lid {index}",
+                    email=f"lid{index}@example.org",
+                    session_id=session_ids[index % len(session_ids)],
+                )
+            ],
+            privacy_version="test",
+        )
+        return str(registration.status)
+
+    return work
+
+
+def confirmed_in(**filters) -> int:
+    return Attendee.objects.filter(status=Status.CONFIRMED, **filters).count()
+
+
+@pytest.mark.parametrize(
+    ("has_waiting_list", "expected"),
+    [
+        (False, {("ok", Status.CONFIRMED): 10, ("refused", "session_full"): 20}),
+        (True, {("ok", Status.CONFIRMED): 10, ("ok", Status.WAITING): 20}),
+    ],
+    ids=["refused-when-full", "waiting-list"],
+)
+def test_simultaneous_signups_never_overfill_a_session(has_waiting_list, expected):
+    # Arrange
+    event = EventFactory(has_waiting_list=has_waiting_list)
+    session = ThemeSessionFactory(event=event, capacity=10)
+
+    # Act
+    results = run_together(THREADS, sign_up_one(event, [session.pk]))
+
+    # Assert
+    assert Counter(results) == expected
+    assert confirmed_in(session=session) == 10
+    assert Attendee.objects.filter(session=session).count() == 10 + (20 if has_waiting_list else 0)
+
+
+@pytest.mark.parametrize(
+    ("has_waiting_list", "expected"),
+    [
+        (False, {("ok", Status.CONFIRMED): 10, ("refused", "event_full"): 20}),
+        (True, {("ok", Status.CONFIRMED): 10, ("ok", Status.WAITING): 20}),
+    ],
+    ids=["refused-when-full", "waiting-list"],
+)
+def test_simultaneous_signups_never_overfill_the_event(has_waiting_list, expected):
+    # Arrange: no session has a maximum, the event as a whole takes 10.
+    event = EventFactory(capacity=10, has_waiting_list=has_waiting_list)
+    sessions = ThemeSessionFactory.create_batch(4, event=event)
+
+    # Act
+    results = run_together(THREADS, sign_up_one(event, [s.pk for s in sessions]))
+
+    # Assert
+    assert Counter(results) == expected
+    assert confirmed_in(event=event) == 10
+
+
+def test_control_without_event_lock_simultaneous_signups_overbook(monkeypatch):
+    # Arrange: take away the lock and widen the gap between counting and writing.
+    real_placement = services._placement
+
+    def lock_event_without_lock(event_id: int) -> Event:
+        return Event.objects.get(pk=event_id)
+
+    def slow_placement(*args, **kwargs):
+        status = real_placement(*args, **kwargs)
+        time.sleep(0.2)
+        return status
+
+    monkeypatch.setattr(services, "lock_event", lock_event_without_lock)
+    monkeypatch.setattr(services, "_placement", slow_placement)
+    event = EventFactory(has_waiting_list=False)
+    session = ThemeSessionFactory(event=event, capacity=10)
+
+    # Act
+    run_together(THREADS, sign_up_one(event, [session.pk]))
+
+    # Assert: the protection is what keeps the tests above green.
+    assert confirmed_in(session=session) > 10
+
+
+def test_simultaneous_signups_with_one_email_address_take_one_place():
+    # Arrange
+    event = EventFactory(has_waiting_list=False)
+    session = ThemeSessionFactory(event=event)
+
+    def work(index: int) -> str:
+        registration = register_group(
+            event=event,
+            organisation_name=f"Huurdersvereniging Dubbel {index}",
+            contact_name="Contact",
+            contact_email=f"contact{index}@example.org",
+            attendees=[AttendeeData(name="Lid", email="Zelfde@Example.org", session_id=session.pk)],
+            privacy_version="test",
+        )
+        return str(registration.status)
+
+    # Act
+    results = run_together(10, work)
+
+    # Assert
+    assert Counter(results) == {("ok", Status.CONFIRMED): 1, ("refused", "email_taken"): 9}
+    assert Attendee.objects.filter(event=event).count() == 1
+
+
+def make_signups(event: Event, session, count: int, *, start: int, status=Status.CONFIRMED):
+    """Create `count` one-person sign-ups in `session` directly, as earlier sign-ups."""
+    attendees = []
+    for index in range(start, start + count):
+        registration = register_group(
+            event=event,
+            organisation_name=f"Huurdersvereniging Vooraf {index}",
+            contact_name=f"Contact {index}",
+            contact_email=f"vooraf{index}@example.org",
+            attendees=[
+                AttendeeData(
+                    name=f"Lid {index}", email=f"vooraf{index}@example.org", session_id=session.pk
+                )
+            ],
+            privacy_version="test",
+        )
+        assert registration.status == status
+        attendees.append(registration.attendees.get())
+    return attendees
+
+
+def test_simultaneous_moves_into_last_place_only_one_succeeds():
+    # Arrange: the target session has one free place; ten people want it.
+    event = EventFactory(has_waiting_list=False)
+    roomy = ThemeSessionFactory(event=event)
+    target = ThemeSessionFactory(event=event, capacity=10)
+    make_signups(event, target, 9, start=0)
+    movers = make_signups(event, roomy, 10, start=100)
+
+    # Act
+    results = run_together(
+        10, lambda index: services.move_attendee(attendee=movers[index], session=target).pk
+    )
+
+    # Assert
+    assert Counter(status for status, _value in results) == {"ok": 1, "refused": 9}
+    assert {value for status, value in results if status == "refused"} == {"session_full"}
+    assert confirmed_in(session=target) == 10
+
+
+def test_simultaneous_cancellations_and_moves_never_overfill_a_session():
+    # Arrange: a full session with two groups waiting; five people cancel while ten others
+    # move in and the waiting list is promoted, all at once.
+    event = EventFactory(has_waiting_list=True)
+    roomy = ThemeSessionFactory(event=event)
+    target = ThemeSessionFactory(event=event, capacity=10)
+    inside = make_signups(event, target, 10, start=0)
+    waiting = make_signups(event, target, 2, start=50, status=Status.WAITING)
+    movers = make_signups(event, roomy, 10, start=100)
+
+    def work(index: int) -> str:
+        if index < 5:
+            return str(services.cancel_attendee(attendee=inside[index]).status)
+        return str(services.move_attendee(attendee=movers[index - 5], session=target).session_id)
+
+    # Act
+    results = run_together(15, work)
+
+    # Assert
+    assert [r for r in results if r[0] == "error"] == []
+    assert results[:5] == [("ok", Status.CANCELLED)] * 5
+    assert {value for status, value in results if status == "refused"} <= {"session_full"}
+    moved_in = sum(1 for status, _value in results[5:] if status == "ok")
+    promoted = Attendee.objects.filter(pk__in=[a.pk for a in waiting], status=Status.CONFIRMED)
+    assert confirmed_in(session=target) == 10 - 5 + promoted.count() + moved_in
+    assert confirmed_in(session=target) <= 10
+    for registration in Registration.objects.filter(event=event):
+        statuses = set(registration.attendees.values_list("status", flat=True))
+        assert statuses == {registration.status}, registration.pk
