@@ -34,7 +34,7 @@ from registrations.forms import STARTED_SALT
 from registrations.models import Attendee, Invoice, Organisation, Registration, Status
 from registrations.services import ANONYMOUS_NAME
 from tests.factories import EventFactory, ThemeSessionFactory
-from tests.registrations.test_signup import signup_data
+from tests.signup_posts import row_counts, signup_data
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,10 +52,6 @@ urlpatterns = [
 
 def signup_url(event) -> str:
     return reverse("registrations:signup", args=[event.slug])
-
-
-def row_counts() -> tuple[int, int, int]:
-    return (Registration.objects.count(), Attendee.objects.count(), Organisation.objects.count())
 
 
 def db_state() -> dict[str, list[tuple]]:

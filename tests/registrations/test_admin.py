@@ -19,6 +19,7 @@ from tests.factories import (
     RegistrationFactory,
     ThemeSessionFactory,
 )
+from tests.signup_posts import row_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -114,11 +115,6 @@ def signup_post(members, **fields):
             f"members-{index}-dietary_wishes": "",
         }
     return data | fields
-
-
-def row_counts():
-    """Return how many registrations, attendees and invoices the database holds."""
-    return (Registration.objects.count(), Attendee.objects.count(), Invoice.objects.count())
 
 
 # What an adviser sees ----------------------------------------------------------------------

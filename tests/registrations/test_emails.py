@@ -17,6 +17,7 @@ from registrations import emails
 from registrations.models import Registration, Status
 from registrations.services import cancel_attendee, cancel_registration
 from tests.factories import EventFactory, ThemeSessionFactory
+from tests.signup_posts import signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -236,31 +237,6 @@ def test_staff_notice_for_a_change_goes_to_the_event_address(
 
 
 # A mail that fails ---------------------------------------------------------------------------
-
-
-def signup_data(members, **fields):
-    """Return the POST body of the public sign-up form for (name, e-mail, session) rows."""
-    data = {
-        "organisation_name": "Huurdersvereniging De Linde",
-        "contact_name": "Karin Voorbeeld",
-        "contact_email": "karin@example.org",
-        "contact_phone": "",
-        "remarks": "",
-        "consent": "on",
-        "members-TOTAL_FORMS": "3",
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "1",
-        "members-MAX_NUM_FORMS": "3",
-    }
-    for index in range(3):
-        name, email, session = members[index] if index < len(members) else ("", "", "")
-        data |= {
-            f"members-{index}-name": name,
-            f"members-{index}-email": email,
-            f"members-{index}-session": str(getattr(session, "pk", session)),
-            f"members-{index}-dietary_wishes": "",
-        }
-    return data | fields
 
 
 def test_failing_mail_server_keeps_the_public_signup(

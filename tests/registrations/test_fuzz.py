@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from registrations.models import Attendee, Invoice, Organisation, Registration, Status
 from tests.factories import ThemeSessionFactory
-from tests.registrations.test_signup import signup_data
+from tests.signup_posts import signup_data
 
 pytestmark = pytest.mark.django_db
 

@@ -15,41 +15,9 @@ from tests.factories import (
     RegistrationFactory,
     ThemeSessionFactory,
 )
+from tests.signup_posts import row_counts, signup_data
 
 pytestmark = pytest.mark.django_db
-
-
-def signup_data(members, *, total_forms=3, **fields):
-    """Return the POST body of the sign-up form: `members` are (name, e-mail, session) rows.
-
-    Rows after the filled ones are sent as empty strings, as a browser without JavaScript does.
-    """
-    data = {
-        "organisation_name": "Huurdersvereniging De Linde",
-        "contact_name": "Karin Voorbeeld",
-        "contact_email": "karin@example.org",
-        "contact_phone": "",
-        "remarks": "",
-        "consent": "on",
-        "members-TOTAL_FORMS": str(total_forms),
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "1",
-        "members-MAX_NUM_FORMS": "3",
-    }
-    for index in range(total_forms):
-        name, email, session = members[index] if index < len(members) else ("", "", "")
-        data |= {
-            f"members-{index}-name": name,
-            f"members-{index}-email": email,
-            f"members-{index}-session": str(getattr(session, "pk", session)),
-            f"members-{index}-dietary_wishes": "",
-        }
-    return data | fields
-
-
-def row_counts():
-    """Return how many registrations, attendees and organisations the database holds."""
-    return (Registration.objects.count(), Attendee.objects.count(), Organisation.objects.count())
 
 
 def post_signup(client, event, data, **kwargs):

@@ -11,6 +11,7 @@ from pytest_django.asserts import assertContains
 
 from registrations.models import Registration, Status
 from registrations.services import cancel_attendee, fill_from_waiting_list
+from tests.signup_posts import signup_data as shared_signup_data
 
 pytestmark = pytest.mark.django_db
 
@@ -76,31 +77,6 @@ CONFIRMED_ONE = (Status.CONFIRMED, [Status.CONFIRMED], Decimal("50.00"))
 
 
 # Signing up for a full lab -------------------------------------------------------------------
-
-
-def signup_data(members, **fields):
-    """Return the POST body of the public sign-up form for (name, e-mail, session) rows."""
-    data = {
-        "organisation_name": "Bewonersraad De Eik",
-        "contact_name": "Joop Voorbeeld",
-        "contact_email": "joop@example.org",
-        "contact_phone": "",
-        "remarks": "",
-        "consent": "on",
-        "members-TOTAL_FORMS": "3",
-        "members-INITIAL_FORMS": "0",
-        "members-MIN_NUM_FORMS": "1",
-        "members-MAX_NUM_FORMS": "3",
-    }
-    for index in range(3):
-        name, email, session = members[index] if index < len(members) else ("", "", "")
-        data |= {
-            f"members-{index}-name": name,
-            f"members-{index}-email": email,
-            f"members-{index}-session": str(getattr(session, "pk", session)),
-            f"members-{index}-dietary_wishes": "",
-        }
-    return data | fields
 
 
 def test_signup_for_a_full_lab_waits_and_pays_nothing(
@@ -283,3 +259,16 @@ def test_changelist_of_the_waiting_list_shows_oldest_first(admin_client, full_la
     # Assert
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [oldest, middle, newest]
+
+
+def signup_data(members, **fields):
+    """The sign-up form's POST body, from another organisation than the lab's first group."""
+    return (
+        shared_signup_data(
+            members,
+            organisation_name="Bewonersraad De Eik",
+            contact_name="Joop Voorbeeld",
+            contact_email="joop@example.org",
+        )
+        | fields
+    )
