@@ -10,7 +10,7 @@ PORT ?= 8000
 WORKERS ?= 2
 GUNICORN_FLAGS ?= --access-logfile -
 
-.PHONY: run serve test lint install clean
+.PHONY: run serve test lint install clean bench
 
 # (Re)install whenever pyproject.toml changes; the stamp records the last install.
 $(STAMP): pyproject.toml
@@ -31,6 +31,11 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} $(BIN)/gunicorn participatielab.wsgi \
 		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS)
+
+# Load and size benchmark (issue 7): see bench/README.md. Uses PostgreSQL when DATABASE_URL
+# points at one (in its own database participatielab_bench), else a SQLite file in bench/.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
