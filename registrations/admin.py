@@ -338,6 +338,10 @@ class AttendeeAdminForm(forms.ModelForm):
 class AttendeeAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     form = AttendeeAdminForm
     list_display = ["name", "email", "organisation", "event", "session", "status", "created_at"]
+    # Newest first by primary key: sorting by a joined column would sort every row of a
+    # large lab for each page; and no second count of all rows behind a filter.
+    ordering = ["-pk"]
+    show_full_result_count = False
     list_filter = ["event", "session", "status"]
     list_select_related = ["registration__organisation", "event", "session"]
     search_fields = ["name", "email", "registration__organisation__name"]

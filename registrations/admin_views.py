@@ -6,6 +6,7 @@ each checks its own permission.
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Lower, Trim, TruncWeek
@@ -43,6 +44,21 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
     """Show how full each session is, who pays what, dietary wishes and sign-ups per week."""
     require_permission(request, "registrations.view_attendee")
     event = get_object_or_404(Event, pk=event_id)
+    # The figures read every attendee of the event; they are kept until the event's version
+    # changes (every sign-up, change, cancellation and payment raises it).
+    figures = cache.get_or_set(
+        f"event-overview:{event.cache_key()}", lambda: overview_figures(event), timeout=3600
+    )
+    context = admin_context(request, event, _("Overzicht van %(title)s") % {"title": event})
+    context |= {
+        **figures,
+        "can_export": request.user.has_perm("registrations.export_personal_data"),
+    }
+    return render(request, "admin/theme_sessions/event/overview.html", context)
+
+
+def overview_figures(event: Event) -> dict:
+    """Count what the overview shows, as plain data that can be cached."""
     sessions = event.sessions.with_seat_counts().annotate(
         waiting=Count("attendees", filter=Q(attendees__status=Status.WAITING), distinct=True)
     )
@@ -82,17 +98,33 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         .order_by("week")
     )
-    context = admin_context(request, event, _("Overzicht van %(title)s") % {"title": event})
-    context |= {
-        "sessions": sessions,
+    return {
+        "sessions": [
+            {
+                "pk": s.pk,
+                "title": s.title,
+                "taken": s.taken,
+                "capacity": s.capacity,
+                "places_left": s.places_left(),
+                "waiting": s.waiting,
+            }
+            for s in sessions
+        ],
         "people": people,
         "money": money,
-        "differences": differences,
-        "diets": diets,
-        "weeks": weeks,
-        "can_export": request.user.has_perm("registrations.export_personal_data"),
+        "differences": [
+            {
+                "pk": i.pk,
+                "organisation": i.organisation.name,
+                "amount_due": i.amount_due,
+                "amount_paid": i.amount_paid,
+                "balance": i.balance,
+            }
+            for i in differences
+        ],
+        "diets": list(diets),
+        "weeks": list(weeks),
     }
-    return render(request, "admin/theme_sessions/event/overview.html", context)
 
 
 class StaffSignupForm(SignupForm):

@@ -35,7 +35,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from registrations.models import Attendee, Status
+from registrations.models import Attendee, Status, payment_status
 from registrations.pricing import money
 from sessions.models import Event, ThemeSession
 
@@ -120,40 +120,79 @@ def flavour_from_request(request: HttpRequest) -> str:
     return name if name in FLAVOURS else DEFAULT_FLAVOUR
 
 
+# The columns an export reads, in one query with the joins it needs. Plain tuples, not model
+# instances: building six objects per row was most of the export's time.
+COLUMNS = (
+    "event__title",
+    "event__date",
+    "registration__organisation__name",
+    "registration__contact_name",
+    "registration__contact_email",
+    "name",
+    "email",
+    "session__title",
+    "dietary_wishes",
+    "created_at",
+    "status",
+    "registration__invoice__amount_due",
+    "registration__invoice__amount_paid",
+    "registration__invoice__paid_at",
+    "registration__invoice__reference",
+)
+
+
 def attendee_rows(
     attendees: QuerySet[Attendee], *, flavour: str = DEFAULT_FLAVOUR
 ) -> Iterator[list[str]]:
     """Yield the header, then one row per attendee, read in one query."""
     spec = FLAVOURS[flavour]
+    # Status and payment labels in Dutch, like the header, whatever language the adviser
+    # uses the admin in; worked out once, not per row.
+    with translation.override("nl"):
+        statuses = {status.value: str(status.label) for status in Status}
+    payments: dict[tuple, str] = {}
     yield list(HEADER)
-    for attendee in attendees.for_export().iterator(chunk_size=FETCH_SIZE):
-        # Status and payment labels in Dutch, like the header, whatever language the
-        # adviser uses the admin in; the yield stays outside so no language leaks out.
-        with translation.override("nl"):
-            row = _attendee_row(attendee, spec)
-        yield row
-
-
-def _attendee_row(attendee: Attendee, spec: Flavour) -> list[str]:
-    registration = attendee.registration
-    invoice = registration.invoice
-    return [
-        attendee.event.title,
-        spec.date(attendee.event.date),
-        registration.organisation.name,
-        registration.contact_name,
-        registration.contact_email,
-        attendee.name,
-        attendee.email,
-        attendee.session.title,
-        attendee.dietary_wishes,
-        # The attendee's own time: board members added later to a sign-up count from then.
-        spec.datetime(attendee.created_at),
-        str(Status(attendee.status).label),
-        spec.amount(invoice.amount_due),
-        invoice.payment_status,
-        invoice.reference,
-    ]
+    rows = attendees.for_export().values_list(*COLUMNS).iterator(chunk_size=FETCH_SIZE)
+    for (
+        event_title,
+        event_date,
+        organisation,
+        contact_name,
+        contact_email,
+        name,
+        email,
+        session,
+        dietary_wishes,
+        created_at,
+        status,
+        amount_due,
+        amount_paid,
+        paid_at,
+        reference,
+    ) in rows:
+        payment_key = (amount_due, amount_paid, paid_at is None)
+        if payment_key not in payments:
+            with translation.override("nl"):
+                payments[payment_key] = payment_status(
+                    amount_due=amount_due, amount_paid=amount_paid, paid_at=paid_at
+                )
+        yield [
+            event_title,
+            spec.date(event_date),
+            organisation,
+            contact_name,
+            contact_email,
+            name,
+            email,
+            session,
+            dietary_wishes,
+            # The attendee's own time: board members added later to a sign-up count from then.
+            spec.datetime(created_at),
+            statuses[status],
+            spec.amount(amount_due),
+            payments[payment_key],
+            reference,
+        ]
 
 
 class _Buffer:

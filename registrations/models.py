@@ -1,5 +1,6 @@
 """Who comes: organisations, their sign-ups (registrations) and the board members attending."""
 
+import datetime
 import hmac
 import secrets
 from decimal import Decimal
@@ -111,15 +112,24 @@ class Invoice(models.Model):
 
     @property
     def payment_status(self) -> str:
-        if self.amount_due == 0 and self.amount_paid == 0:
-            return str(_("niets te betalen"))
-        if self.paid_at is None:
-            return str(_("open"))
-        if self.balance == 0:
-            return str(_("betaald"))
-        if self.balance > 0:
-            return str(_("betaald, nog niet alles"))
-        return str(_("te veel betaald"))
+        return payment_status(
+            amount_due=self.amount_due, amount_paid=self.amount_paid, paid_at=self.paid_at
+        )
+
+
+def payment_status(
+    *, amount_due: Decimal, amount_paid: Decimal, paid_at: "datetime.datetime | None"
+) -> str:
+    """Return how an invoice stands, in words staff use ("open", "betaald", ...)."""
+    if amount_due == 0 and amount_paid == 0:
+        return str(_("niets te betalen"))
+    if paid_at is None:
+        return str(_("open"))
+    if amount_due == amount_paid:
+        return str(_("betaald"))
+    if amount_due > amount_paid:
+        return str(_("betaald, nog niet alles"))
+    return str(_("te veel betaald"))
 
 
 class Registration(models.Model):
@@ -213,10 +223,8 @@ class AttendeeQuerySet(models.QuerySet):
         return self.filter(status=Status.CONFIRMED)
 
     def for_export(self) -> "AttendeeQuerySet":
-        """Fetch everything an attendee export reads in one query, grouped by organisation."""
-        return self.select_related(
-            "registration__organisation", "registration__invoice", "event", "session"
-        ).order_by("registration__organisation__name", "registration__created_at", "pk")
+        """Order an attendee export: grouped by organisation, then by sign-up."""
+        return self.order_by("registration__organisation__name", "registration__created_at", "pk")
 
 
 class Attendee(models.Model):

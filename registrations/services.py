@@ -532,6 +532,7 @@ def mark_invoices_paid(*, invoices: Sequence[Invoice], now: datetime.datetime | 
         ):
             if invoice.paid_at is not None and invoice.balance == 0:
                 continue
+            bump_version(invoice.event_id)  # the overview shows what was paid
             invoice.amount_paid = invoice.amount_due
             invoice.paid_at = now
             invoice.save(update_fields=["amount_paid", "paid_at", "updated_at"])
@@ -573,6 +574,7 @@ def anonymise_registrations(
     count = 0
     with transaction.atomic():
         for registration in registrations.select_for_update().filter(anonymised_at__isnull=True):
+            bump_version(registration.event_id)  # the overview counts dietary wishes
             for attendee in registration.attendees.all():
                 _anonymise_attendee(attendee)
             _anonymise_contact(registration)
@@ -589,6 +591,7 @@ def erase_personal_data(*, email: str) -> int:
     with transaction.atomic():
         attendees = Attendee.objects.alias(email_key=Lower("email")).filter(email_key=address)
         for attendee in attendees.select_for_update():
+            bump_version(attendee.event_id)
             _anonymise_attendee(attendee)
             changed += 1
         contacts = Registration.objects.alias(email_key=Lower("contact_email")).filter(

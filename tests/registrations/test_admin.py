@@ -250,7 +250,10 @@ def test_overview_shows_taken_places_per_session(adviser_client, event):
 
     # Assert
     assert response.status_code == 200
-    rows = [(s.title, s.taken, s.capacity, s.places_left()) for s in response.context["sessions"]]
+    rows = [
+        (s["title"], s["taken"], s["capacity"], s["places_left"])
+        for s in response.context["sessions"]
+    ]
     assert rows == [
         ("Duurzaamheid", 2, 5, 3),
         ("Financiën van de corporatie", 1, None, None),
@@ -708,7 +711,8 @@ def busy_event(attendees: int) -> Event:
 
 # Found by running once; they must be the same for 10 and for 300 attendees. Each includes
 # the session and user look-ups of the logged-in superuser.
-QUERIES = {"attendee": 7, "registration": 8, "invoice": 6, "overview": 9}
+# The attendee list skips the second count of all rows (show_full_result_count = False).
+QUERIES = {"attendee": 6, "registration": 8, "invoice": 6, "overview": 9}
 
 SIZES = pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])
 
