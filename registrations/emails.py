@@ -36,6 +36,17 @@ def queue_confirmation(registration: Registration) -> None:
     transaction.on_commit(partial(send_confirmation, registration.pk))
 
 
+def queue_new_signup(registration: Registration) -> None:
+    """Confirm a new sign-up to the person and tell staff, reading it from the database once."""
+    transaction.on_commit(partial(send_new_signup, registration.pk))
+
+
+def send_new_signup(registration_id: int) -> None:
+    registration = load(registration_id)
+    send_confirmation(registration)
+    send_staff_notice(registration, Notice.NEW)
+
+
 def queue_promoted(registration: Registration) -> None:
     transaction.on_commit(partial(send_promoted, registration.pk))
 
@@ -50,8 +61,13 @@ def queue_staff_notice(registration: Registration, kind: Notice, summary: str = 
     transaction.on_commit(partial(send_staff_notice, registration.pk, kind, summary))
 
 
-def load(registration_id: int) -> Registration:
-    """Fetch a registration with everything an e-mail about it shows, in a few queries."""
+def load(registration_id: "int | Registration") -> Registration:
+    """Fetch a registration with everything an e-mail about it shows, in a few queries.
+
+    A registration that `load` already fetched is passed through as it is.
+    """
+    if isinstance(registration_id, Registration):
+        return registration_id
     return (
         Registration.objects.select_related("event", "organisation", "invoice")
         .prefetch_related(
@@ -62,7 +78,7 @@ def load(registration_id: int) -> Registration:
     )
 
 
-def send_confirmation(registration_id: int) -> bool:
+def send_confirmation(registration_id: "int | Registration") -> bool:
     """Send the confirmation (or waiting-list notice) with the calendar entry; record the result.
 
     A cancelled sign-up gets nothing: there is nothing to confirm.
@@ -125,7 +141,9 @@ def send_reminder(registration: Registration) -> None:
     message.send()
 
 
-def send_staff_notice(registration_id: int, kind: Notice, summary: str = "") -> bool:
+def send_staff_notice(
+    registration_id: "int | Registration", kind: Notice, summary: str = ""
+) -> bool:
     """Tell Atrivé about a new sign-up or a change, at the event's address or the default."""
     registration = load(registration_id)
     event = registration.event

@@ -113,7 +113,10 @@ def register_group(
         status = _placement(event, attendees)
 
         organisation = find_or_create_organisation(organisation_name)
-        invoice, _created = Invoice.objects.get_or_create(event=event, organisation=organisation)
+        # No race here: every writer for this event holds its lock.
+        invoice = Invoice.objects.filter(
+            event=event, organisation=organisation
+        ).first() or Invoice.objects.create(event=event, organisation=organisation)
         registration = Registration(
             event=event,
             organisation=organisation,
@@ -127,12 +130,16 @@ def register_group(
             privacy_version=privacy_version,
             language=language,
         )
-        registration.full_clean(validate_unique=False, validate_constraints=False)
+        # Field checks only: the related rows were just read or made under the lock.
+        registration.full_clean(
+            exclude=["event", "organisation", "invoice"],
+            validate_unique=False,
+            validate_constraints=False,
+        )
         registration.save()
         _create_attendees(registration, attendees, status)
         recompute_invoice(invoice)
-        emails.queue_confirmation(registration)
-        emails.queue_staff_notice(registration, emails.Notice.NEW)
+        emails.queue_new_signup(registration)
     return registration
 
 
@@ -375,7 +382,9 @@ def recompute_invoice(invoice: Invoice) -> Invoice:
     invoice.amount_due = organisation_amount_due(
         tiers=invoice.event.price_tiers_map(), attending_per_signup=attending_per_signup
     )
-    invoice.full_clean(validate_unique=False, validate_constraints=False)
+    invoice.full_clean(
+        exclude=["event", "organisation"], validate_unique=False, validate_constraints=False
+    )
     invoice.save(update_fields=["attendee_count", "amount_due", "updated_at"])
     return invoice
 
