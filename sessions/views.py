@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
 from sessions.models import Event, ThemeSession
@@ -20,9 +21,14 @@ def get_public_event(request: HttpRequest, slug: str) -> Event:
     return event
 
 
-def sessions_with_seats(event: Event):
-    """Return the event's sessions with seat counts, as a lazy queryset read at most once."""
-    return ThemeSession.objects.filter(event=event).with_seat_counts()
+def sessions_with_seats(event: Event) -> list[ThemeSession]:
+    """Return the event's sessions with seat counts, read only when first used.
+
+    A page served from the cache never builds this query at all.
+    """
+    return SimpleLazyObject(
+        lambda: list(ThemeSession.objects.filter(event=event).with_seat_counts())
+    )
 
 
 @require_safe
