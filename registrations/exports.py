@@ -151,6 +151,9 @@ def attendee_rows(
     with translation.override("nl"):
         statuses = {status.value: str(status.label) for status in Status}
     payments: dict[tuple, str] = {}
+    # Dates and amounts repeat across thousands of rows: format each distinct one once.
+    dates: dict[datetime.date, str] = {}
+    amounts: dict[Decimal, str] = {}
     yield list(HEADER)
     rows = attendees.for_export().values_list(*COLUMNS).iterator(chunk_size=FETCH_SIZE)
     for (
@@ -176,9 +179,13 @@ def attendee_rows(
                 payments[payment_key] = payment_status(
                     amount_due=amount_due, amount_paid=amount_paid, paid_at=paid_at
                 )
+        if event_date not in dates:
+            dates[event_date] = spec.date(event_date)
+        if amount_due not in amounts:
+            amounts[amount_due] = spec.amount(amount_due)
         yield [
             event_title,
-            spec.date(event_date),
+            dates[event_date],
             organisation,
             contact_name,
             contact_email,
@@ -189,7 +196,7 @@ def attendee_rows(
             # The attendee's own time: board members added later to a sign-up count from then.
             spec.datetime(created_at),
             statuses[status],
-            spec.amount(amount_due),
+            amounts[amount_due],
             payments[payment_key],
             reference,
         ]
