@@ -195,3 +195,25 @@ def test_signup_page_cached_form_runs_fewer_queries(client, event, django_assert
         later = client.get(url)
     assert first.status_code == later.status_code == 200
     assertContains(later, 'name="members-2-session"')
+
+
+@pytest.mark.parametrize(
+    ("waiting_list", "offered"),
+    [(True, "Aanmelden voor de wachtlijst"), (False, None)],
+    ids=["with-waiting-list", "without"],
+)
+def test_event_page_full_event_says_so(client, sign_up, waiting_list, offered):
+    # Arrange: an event with one place, taken.
+    event = EventFactory(capacity=1, has_waiting_list=waiting_list)
+    session = ThemeSessionFactory(event=event)
+    sign_up(event, [("Jan Voorbeeld", "jan@example.org", session)])
+
+    # Act
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    # Assert
+    assertContains(response, "Deze bijeenkomst is vol.")
+    if offered:
+        assertContains(response, offered)
+    else:
+        assertNotContains(response, 'href="' + reverse("registrations:signup", args=[event.slug]))
