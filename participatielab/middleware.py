@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 
 
 class LanguageCookieMiddleware:
@@ -30,6 +31,8 @@ class LanguageCookieMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        # The same address answers in another language once the cookie is set.
+        patch_vary_headers(response, ["Cookie"])
         return response
 
 

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 # Paths directly under the site root that an event slug may not take.
 RESERVED_SLUGS = frozenset(
-    {"admin", "static", "media", "i18n", "privacy", "healthz", "aanmelding", "favicon.ico"}
+    {"admin", "static", "media", "i18n", "taal", "privacy", "healthz", "aanmelding", "favicon.ico"}
 )
 
 DEFAULT_PRICE_TIERS = {1: Decimal("50.00"), 2: Decimal("85.00"), 3: Decimal("100.00")}

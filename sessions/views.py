@@ -1,7 +1,11 @@
 """Public pages about what is on offer: the list of labs and one lab's page."""
 
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_safe
 
@@ -39,9 +43,19 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the lab's page; the whole page is cached until the event's version changes.
+
+    It holds nothing that differs between visitors (no form, no token), so one copy per
+    language serves everyone. A preview for staff, or a page with a message to show, is
+    rendered afresh.
+    """
     event = get_public_event(request, slug)
-    return render(
-        request,
-        "sessions/event_detail.html",
-        {"event": event, "sessions": sessions_with_seats(event)},
-    )
+    context = {"event": event, "sessions": sessions_with_seats(event)}
+    if not event.is_published or get_messages(request):
+        return render(request, "sessions/event_detail.html", context)
+    key = f"event-page:{event.cache_key()}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("sessions/event_detail.html", context, request)
+        cache.set(key, html, timeout=3600)
+    return HttpResponse(html)

@@ -518,8 +518,8 @@ def test_language_switch_makes_following_pages_english(english_event):
     # Arrange
     client = Client()
 
-    # Act
-    switched = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    # Act: the link in the page header.
+    switched = client.get("/taal/en/", {"next": "/"})
     response = client.get(reverse("sessions:event_list"))
 
     # Assert
@@ -543,9 +543,7 @@ def test_language_switch_back_to_dutch(english_client, english_event):
 def test_language_switch_is_offered_on_public_pages(english_event, english_client):
     # Arrange
     event, _sessions = english_event
-    switch = re.compile(
-        r'<button type="submit" name="language" value="(\w+)"[^>]*>([^<]+)</button>'
-    )
+    switch = re.compile(r'<a class="btn btn-link" href="/taal/(\w+)/\?next=[^"]*"[^>]*>([^<]+)</a>')
 
     # Act
     dutch = Client().get(event.get_absolute_url()).content.decode()
@@ -554,3 +552,24 @@ def test_language_switch_is_offered_on_public_pages(english_event, english_clien
     # Assert
     assert switch.findall(dutch) == [("en", "English")]
     assert switch.findall(english) == [("nl", "Nederlands")]
+
+
+def test_language_switch_refuses_to_send_visitors_elsewhere():
+    # Arrange / Act: a crafted link that would lead to another site, and an unknown language.
+    elsewhere = Client().get("/taal/en/", {"next": "https://example.org/phish"})
+    unknown = Client().get("/taal/xx/", {"next": "/"})
+
+    # Assert
+    assert (elsewhere.status_code, elsewhere.headers["Location"]) == (302, "/")
+    assert unknown.status_code == 404
+
+
+def test_pages_vary_on_the_language_cookie(english_event):
+    # Arrange
+    event, _sessions = english_event
+
+    # Act
+    response = Client().get(event.get_absolute_url())
+
+    # Assert: a shared cache must not hand the Dutch page to someone who chose English.
+    assert "Cookie" in response.headers["Vary"]

@@ -604,6 +604,7 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "content_type_id": ContentType.objects.get_for_model(Registration).pk,
         "app_label": "registrations",
         "id": user_id,
+        "code": "en",
     }
     urls = []
     for route, name, params in walk_patterns(get_resolver().url_patterns):
