@@ -13,7 +13,14 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registrations import emails, services
-from registrations.models import Attendee, Invoice, Organisation, Registration, Status
+from registrations.models import (
+    Attendee,
+    Invoice,
+    Organisation,
+    Registration,
+    Status,
+    normalise_name,
+)
 from registrations.templatetags.money import euro
 
 
@@ -61,8 +68,34 @@ class InvoiceInline(admin.TabularInline):
         return invoice.payment_status
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        twin = (
+            Organisation.objects.filter(name_key=normalise_name(name))
+            .exclude(pk=self.instance.pk)
+            .first()
+        )
+        if twin is not None:
+            raise forms.ValidationError(
+                _(
+                    "Er is al een organisatie ‘%(name)s’. Koppel de aanmeldingen aan die "
+                    "organisatie (bij de aanmelding, veld organisatie) in plaats van deze te "
+                    "hernoemen."
+                ),
+                code="duplicate",
+                params={"name": twin.name},
+            )
+        return name
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "labs", "people", "created_at"]
     search_fields = ["name"]
     readonly_fields = ["created_at"]
@@ -224,7 +257,10 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
         obj.organisation_id = form.initial.get("organisation", obj.organisation_id)
         obj.save(update_fields=["contact_name", "contact_email", "contact_phone", "remarks"])
         if organisation.pk != obj.organisation_id:
-            services.change_organisation(registration=obj, organisation=organisation)
+            try:
+                services.change_organisation(registration=obj, organisation=organisation)
+            except services.RegistrationError as error:
+                _refuse(request, error)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # New sign-ups are entered from the event ("Aanmelding invoeren"), through the form.
@@ -301,7 +337,11 @@ class RegistrationAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     def cancel_registrations(self, request: HttpRequest, queryset: QuerySet[Registration]):
         count = 0
         for registration in queryset.exclude(status=Status.CANCELLED):
-            services.cancel_registration(registration=registration)
+            try:
+                services.cancel_registration(registration=registration, by_staff=True)
+            except services.RegistrationError as error:
+                _refuse(request, error)
+                break
             count += 1
         self.message_user(
             request, _("%(count)d aanmelding(en) afgemeld.") % {"count": count}, messages.SUCCESS
@@ -319,19 +359,6 @@ class AttendeeAdminForm(forms.ModelForm):
             self.fields["session"].queryset = self.fields["session"].queryset.filter(
                 event=self.instance.event_id
             )
-
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        taken = (
-            Attendee.objects.filter(event=self.instance.event_id, email__iexact=email)
-            .exclude(status=Status.CANCELLED)
-            .exclude(pk=self.instance.pk)
-        )
-        if taken.exists():
-            raise forms.ValidationError(
-                _("Dit e-mailadres is al aangemeld voor deze bijeenkomst."), code="email_taken"
-            )
-        return email
 
 
 @admin.register(Attendee)
@@ -375,7 +402,11 @@ class AttendeeAdmin(ServiceRefusalMixin, admin.ModelAdmin):
     def cancel_attendees(self, request: HttpRequest, queryset: QuerySet[Attendee]) -> None:
         count = 0
         for attendee in queryset.exclude(status=Status.CANCELLED):
-            services.cancel_attendee(attendee=attendee)
+            try:
+                services.cancel_attendee(attendee=attendee, by_staff=True)
+            except services.RegistrationError as error:
+                _refuse(request, error)
+                break
             count += 1
         self.message_user(
             request, _("%(count)d deelnemer(s) afgemeld.") % {"count": count}, messages.SUCCESS

@@ -32,10 +32,6 @@ class Notice(enum.Enum):
     CHANGE = "change"
 
 
-def queue_confirmation(registration: Registration) -> None:
-    transaction.on_commit(partial(send_confirmation, registration.pk))
-
-
 def queue_new_signup(registration: Registration) -> None:
     """Confirm a new sign-up to the person and tell staff, reading it from the database once."""
     transaction.on_commit(partial(send_new_signup, registration.pk))

@@ -253,7 +253,8 @@ def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[s
     ]:
         for name, messages in owner.errors.items():
             if name == forms.forms.NON_FIELD_ERRORS:
-                summary += [{"id": "", "label": "", "message": m} for m in messages]
+                if owner is not form:  # the main form's are listed above already
+                    summary += [{"id": "", "label": "", "message": m} for m in messages]
                 continue
             bound = owner[name]
             summary += [

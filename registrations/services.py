@@ -186,7 +186,7 @@ def move_attendee(
     *,
     attendee: Attendee,
     session: ThemeSession,
-    by_staff: bool = True,
+    by_staff: bool,
     now: datetime.datetime | None = None,
 ) -> Attendee:
     """Move a board member to another theme session of the same event, if it has room."""
@@ -232,31 +232,26 @@ def change_attendee(
 ) -> Attendee:
     """Let staff correct a board member's details and session, all or nothing."""
     with transaction.atomic():
-        lock_event(attendee.event_id)
-        taken = (
-            Attendee.objects.filter(event_id=attendee.event_id)
-            .exclude(status=Status.CANCELLED)
-            .exclude(pk=attendee.pk)
-            .alias(email_key=Lower("email"))
-            .filter(email_key=email.strip().lower())
+        event = lock_event(attendee.event_id)
+        attendee = Attendee.objects.select_for_update().get(pk=attendee.pk)
+        if email.strip().lower() != attendee.email.lower():
+            _check_emails_free(event, [AttendeeData(name=name, email=email, session_id=0)])
+        attendee.name = name.strip()
+        attendee.email = email.strip()
+        attendee.dietary_wishes = dietary_wishes.strip()
+        attendee.full_clean(
+            exclude=["registration", "event", "session"],
+            validate_unique=False,
+            validate_constraints=False,
         )
-        if taken.exists():
-            raise RegistrationError(
-                _("Dit e-mailadres is al aangemeld voor deze bijeenkomst."),
-                code="email_taken",
-                field="email",
-            )
-        Attendee.objects.filter(pk=attendee.pk).update(
-            name=name.strip(), email=email.strip(), dietary_wishes=dietary_wishes.strip()
-        )
-        attendee.refresh_from_db()
+        attendee.save(update_fields=["name", "email", "dietary_wishes"])
         if session.pk != attendee.session_id:
-            attendee = move_attendee(attendee=attendee, session=session)
+            attendee = move_attendee(attendee=attendee, session=session, by_staff=True)
     return attendee
 
 
 def cancel_attendee(
-    *, attendee: Attendee, by_staff: bool = True, now: datetime.datetime | None = None
+    *, attendee: Attendee, by_staff: bool, now: datetime.datetime | None = None
 ) -> Attendee:
     """Cancel one board member; the organisation's price is recomputed.
 
@@ -286,7 +281,7 @@ def cancel_attendee(
 
 
 def cancel_registration(
-    *, registration: Registration, by_staff: bool = True, now: datetime.datetime | None = None
+    *, registration: Registration, by_staff: bool, now: datetime.datetime | None = None
 ) -> Registration:
     """Cancel a whole sign-up with all its board members; the price is recomputed."""
     now = now or timezone.now()
@@ -327,10 +322,18 @@ def promote_waiting_list(event: Event) -> list[Registration]:
     return promoted
 
 
-def fill_from_waiting_list(*, event: Event) -> list[Registration]:
-    """Move in waiting groups that fit now, e.g. after staff raised a capacity."""
+def refresh_event(*, event: Event) -> list[Registration]:
+    """Apply staff's changes to an event's prices and places to its sign-ups.
+
+    Every organisation's amount is recomputed with the current tiers, and waiting groups
+    that fit now (e.g. after a capacity was raised) are moved in; returns those groups.
+    """
     with transaction.atomic():
         event = lock_event(event.pk)
+        priced = Event.objects.prefetch_related("price_tiers").get(pk=event.pk)
+        for invoice in Invoice.objects.filter(event=event):
+            invoice.event = priced  # one read of the tiers for all invoices
+            recompute_invoice(invoice)
         return promote_waiting_list(event)
 
 

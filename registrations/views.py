@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -52,6 +53,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "sessions": sessions,
+            "event_full": SimpleLazyObject(lambda: event.is_full(sessions)),
             "form": form,
             "formset": formset,
             "error_summary": error_summary(form, formset) if form.is_bound else [],

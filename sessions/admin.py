@@ -100,15 +100,7 @@ class EventAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         if change:
-            # A raised capacity may make room for groups on the waiting list.
-            from registrations.services import fill_from_waiting_list
-
-            for registration in fill_from_waiting_list(event=form.instance):
-                self.message_user(
-                    request,
-                    format_html(_("{} is van de wachtlijst geplaatst."), registration.organisation),
-                    messages.SUCCESS,
-                )
+            refresh_after_change(self, request, form.instance)
 
     @admin.display(description=_("overzicht"))
     def overview_link(self, event: Event) -> str:
@@ -135,3 +127,31 @@ class ThemeSessionAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     list_select_related = ["event"]
     search_fields = ["title", "event__title"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj=None) -> list[str]:
+        # A session with sign-ups belongs to its event for good: moving it would put its
+        # attendees in another event's session.
+        return ["event"] if obj is not None else []
+
+    def save_model(self, request: HttpRequest, obj: ThemeSession, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change:
+            refresh_after_change(self, request, obj.event)
+
+
+def refresh_after_change(model_admin: admin.ModelAdmin, request: HttpRequest, event: Event) -> None:
+    """Reprice the event's sign-ups and fill freed places after staff changed the event."""
+    # The registrations app builds on this one; import it only when needed.
+    from registrations.services import RegistrationError, refresh_event
+
+    try:
+        admitted = refresh_event(event=event)
+    except RegistrationError as error:
+        model_admin.message_user(request, error.message, messages.ERROR)
+        return
+    for registration in admitted:
+        model_admin.message_user(
+            request,
+            format_html(_("{} is van de wachtlijst geplaatst."), registration.organisation),
+            messages.SUCCESS,
+        )

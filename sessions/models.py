@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -96,10 +97,16 @@ class Event(models.Model):
         ordering = ["-date", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(max_group_size__gte=1), name="event_max_group_size_at_least_one"
+                condition=Q(max_group_size__gte=1),
+                name="event_max_group_size_at_least_one",
+                violation_error_message=_(
+                    "Een aanmelding moet ten minste één persoon kunnen bevatten."
+                ),
             ),
             models.CheckConstraint(
-                condition=Q(end_time__gt=models.F("start_time")), name="event_ends_after_start"
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="event_ends_after_start",
+                violation_error_message=_("De eindtijd moet na de begintijd liggen."),
             ),
         ]
 
@@ -117,12 +124,19 @@ class Event(models.Model):
     def ends_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
 
-    def is_full(self) -> bool:
-        """Tell whether the event's own maximum is reached (one query)."""
-        if self.capacity is None:
-            return False
+    def is_full(self, sessions: "Iterable[ThemeSession] | None" = None) -> bool:
+        """Tell whether nobody more fits: the event's maximum is reached, or every session has
+        a maximum and is full. Pass the sessions `with_seat_counts` when they are at hand."""
         # "confirmed" is registrations.models.Status.CONFIRMED; this app cannot import it.
-        return self.attendees.filter(status="confirmed").count() >= self.capacity
+        if (
+            self.capacity is not None
+            and self.attendees.filter(status="confirmed").count() >= self.capacity
+        ):
+            return True
+        if sessions is None:
+            sessions = self.sessions.with_seat_counts()
+        sessions = list(sessions)
+        return bool(sessions) and all(session.is_full() for session in sessions)
 
     def cache_key(self) -> str:
         """Return what the cached parts of its public pages are keyed on."""
@@ -174,7 +188,9 @@ class ThemeSession(models.Model):
         ordering = ["event", "order", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "title"], name="theme_session_title_unique_per_event"
+                fields=["event", "title"],
+                name="theme_session_title_unique_per_event",
+                violation_error_message=_("Deze bijeenkomst heeft al een sessie met deze titel."),
             ),
         ]
 
@@ -220,13 +236,19 @@ class PriceTier(models.Model):
         ordering = ["event", "group_size"]
         constraints = [
             models.UniqueConstraint(
-                fields=["event", "group_size"], name="price_tier_group_size_unique_per_event"
+                fields=["event", "group_size"],
+                name="price_tier_group_size_unique_per_event",
+                violation_error_message=_("Voor dit aantal personen is al een prijs."),
             ),
             models.CheckConstraint(
-                condition=Q(group_size__gte=1), name="price_tier_group_size_at_least_one"
+                condition=Q(group_size__gte=1),
+                name="price_tier_group_size_at_least_one",
+                violation_error_message=_("Een prijs geldt voor ten minste één persoon."),
             ),
             models.CheckConstraint(
-                condition=Q(amount__gte=0), name="price_tier_amount_not_negative"
+                condition=Q(amount__gte=0),
+                name="price_tier_amount_not_negative",
+                violation_error_message=_("Een prijs kan niet negatief zijn."),
             ),
         ]
 

@@ -50,7 +50,12 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     rendered afresh.
     """
     event = get_public_event(request, slug)
-    context = {"event": event, "sessions": sessions_with_seats(event)}
+    sessions = sessions_with_seats(event)
+    context = {
+        "event": event,
+        "sessions": sessions,
+        "event_full": SimpleLazyObject(lambda: event.is_full(sessions)),
+    }
     if not event.is_published or get_messages(request):
         return render(request, "sessions/event_detail.html", context)
     key = f"event-page:{event.cache_key()}:{translation.get_language()}"

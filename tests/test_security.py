@@ -1054,7 +1054,7 @@ def test_staff_change_attendee_failing_in_move_writes_nothing(busy_registration,
     target = busy_registration.event.sessions.exclude(pk=attendee.session_id).last()
     state_before = db_state()
     seen = []
-    fail_after(monkeypatch, Attendee, "save", seen=seen)
+    fail_after(monkeypatch, services, "move_attendee", seen=seen)
 
     # Act
     with pytest.raises(InjectedFailure):

@@ -10,11 +10,12 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.models import Attendee, Invoice, Registration, Status
-from registrations.services import AttendeeData, register_group
+from registrations.services import AttendeeData, refresh_event, register_group
 from sessions.models import Event
 from tests.factories import (
     AttendeeFactory,
     EventFactory,
+    OrganisationFactory,
     ProgrammeItemFactory,
     RegistrationFactory,
     ThemeSessionFactory,
@@ -767,3 +768,72 @@ def test_event_overview_query_count_does_not_grow(
     with django_assert_num_queries(QUERIES["overview"]):
         response = admin_client.get(reverse("admin:theme_sessions_event_overview", args=[event.pk]))
     assert response.status_code == 200
+
+
+# Changes to an event that touch its sign-ups ------------------------------------------------
+
+
+def test_session_cannot_be_moved_to_another_event(adviser_client, event):
+    # Arrange
+    session = event.sessions.first()
+    other = EventFactory()
+    url = reverse("admin:theme_sessions_themesession_change", args=[session.pk])
+
+    # Act
+    response = adviser_client.post(
+        url, {"event": other.pk, "title": session.title, "description": "", "order": 1}
+    )
+
+    # Assert: saved, but the event field is read-only, so the session stays where it was.
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.event_id == event.pk
+
+
+def test_new_price_reprices_existing_sign_ups(event):
+    # Arrange: an organisation of three owes € 100,00.
+    sessions = list(event.sessions.all())
+    registration = register_group(
+        event=event,
+        organisation_name="Huurdersvereniging De Linde",
+        contact_name="Karin Voorbeeld",
+        contact_email="karin@example.org",
+        attendees=[
+            AttendeeData(name=f"Lid {n}", email=f"lid{n}@example.org", session_id=sessions[n].pk)
+            for n in range(3)
+        ],
+        privacy_version="test",
+    )
+    event.price_tiers.filter(group_size=3).update(amount=Decimal("120.00"))
+
+    # Act: what the event's change form does after staff saved it.
+    refresh_event(event=event)
+
+    # Assert
+    registration.invoice.refresh_from_db()
+    assert registration.invoice.amount_due == Decimal("120.00")
+
+
+def test_renaming_an_organisation_to_an_existing_name_is_refused(adviser_client):
+    # Arrange
+    OrganisationFactory(name="Huurdersvereniging De Linde")
+    other = OrganisationFactory(name="HV Linde")
+    url = reverse("admin:registrations_organisation_change", args=[other.pk])
+
+    # Act
+    response = adviser_client.post(
+        url,
+        {
+            "name": "  huurdersvereniging  de linde ",
+            "invoices-TOTAL_FORMS": "0",
+            "invoices-INITIAL_FORMS": "0",
+            "invoices-MIN_NUM_FORMS": "0",
+            "invoices-MAX_NUM_FORMS": "0",
+        },
+    )
+
+    # Assert: the form says why, and nothing changed.
+    assert response.status_code == 200
+    assertContains(response, "Er is al een organisatie")
+    other.refresh_from_db()
+    assert other.name == "HV Linde"

@@ -28,7 +28,7 @@ THREADS = 30
 def _no_mail(monkeypatch):
     """Queue no e-mails: mail is not under test here, and rendering it would slow the race."""
     for name in [
-        "queue_confirmation",
+        "queue_new_signup",
         "queue_promoted",
         "queue_change_summary",
         "queue_staff_notice",
@@ -214,7 +214,10 @@ def test_simultaneous_moves_into_last_place_only_one_succeeds():
 
     # Act
     results = run_together(
-        10, lambda index: services.move_attendee(attendee=movers[index], session=target).pk
+        10,
+        lambda index: (
+            services.move_attendee(attendee=movers[index], session=target, by_staff=True).pk
+        ),
     )
 
     # Assert
@@ -235,8 +238,12 @@ def test_simultaneous_cancellations_and_moves_never_overfill_a_session():
 
     def work(index: int) -> str:
         if index < 5:
-            return str(services.cancel_attendee(attendee=inside[index]).status)
-        return str(services.move_attendee(attendee=movers[index - 5], session=target).session_id)
+            return str(services.cancel_attendee(attendee=inside[index], by_staff=True).status)
+        return str(
+            services.move_attendee(
+                attendee=movers[index - 5], session=target, by_staff=True
+            ).session_id
+        )
 
     # Act
     results = run_together(15, work)

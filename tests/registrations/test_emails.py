@@ -315,7 +315,9 @@ def test_retry_unsent_mail_sends_only_old_unsent_confirmations(
         failed = sign("failed")
         fresh = sign("fresh")
     two_minutes_ago = timezone.now() - datetime.timedelta(minutes=2)
-    Registration.objects.filter(pk__in=[sent.pk, failed.pk]).update(created_at=two_minutes_ago)
+    Registration.objects.filter(pk__in=[sent.pk, failed.pk]).update(
+        created_at=two_minutes_ago, updated_at=two_minutes_ago
+    )
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
     mailoutbox.clear()
 
@@ -339,7 +341,8 @@ def test_retry_unsent_mail_twice_sends_once(
     with django_capture_on_commit_callbacks(execute=True):
         registration = sign_up(event, three_members(event)[:1])
     Registration.objects.filter(pk=registration.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=5)
+        created_at=timezone.now() - datetime.timedelta(minutes=5),
+        updated_at=timezone.now() - datetime.timedelta(minutes=5),
     )
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
     call_command("retry_unsent_mail", stdout=StringIO())
@@ -383,7 +386,7 @@ def reminder_setup(sign_up):
         "cancelled": sign(soon, ThemeSessionFactory(event=soon), "cancelled"),
         "later": sign(later, later_session, "later"),
     }
-    cancel_registration(registration=registrations["cancelled"])
+    cancel_registration(registration=registrations["cancelled"], by_staff=True)
     assert registrations["waiting"].status == Status.WAITING
     return registrations
 
@@ -440,7 +443,7 @@ def test_resend_confirmation_action_does_not_confirm_a_cancelled_registration(
 ):
     # Arrange
     registration = sign_up(event, three_members(event)[:1])
-    cancel_registration(registration=registration)
+    cancel_registration(registration=registration, by_staff=True)
 
     # Act
     admin_client.post(
@@ -472,11 +475,12 @@ def test_retry_unsent_mail_retries_a_failed_waiting_list_promotion(
         )
     settings.EMAIL_BACKEND = FAILING_BACKEND
     with django_capture_on_commit_callbacks(execute=True):
-        cancel_attendee(attendee=first.attendees.get())
+        cancel_attendee(attendee=first.attendees.get(), by_staff=True)
     waiting.refresh_from_db()
     assert (waiting.status, waiting.mail_error != "") == (Status.CONFIRMED, True)
     Registration.objects.filter(pk=waiting.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=5)
+        created_at=timezone.now() - datetime.timedelta(minutes=5),
+        updated_at=timezone.now() - datetime.timedelta(minutes=5),
     )
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
     mailoutbox.clear()
@@ -486,3 +490,24 @@ def test_retry_unsent_mail_retries_a_failed_waiting_list_promotion(
 
     # Assert
     assert [m.to for m in mailoutbox] == [["joop@example.org"]]
+
+
+@pytest.mark.parametrize("why", ["event-over", "anonymised"])
+def test_retry_unsent_mail_leaves_past_and_anonymised_sign_ups_alone(
+    event, sign_up, mailoutbox, why
+):
+    # Arrange: an unconfirmed sign-up, long enough ago to be retried otherwise.
+    registration = sign_up(event, [("Karin", "karin@example.org", event.sessions.first())])
+    long_ago = timezone.now() - datetime.timedelta(minutes=5)
+    Registration.objects.update(created_at=long_ago, updated_at=long_ago)
+    if why == "event-over":
+        event.date = timezone.localdate() - datetime.timedelta(days=1)
+        event.save(update_fields=["date"])
+    else:
+        Registration.objects.filter(pk=registration.pk).update(anonymised_at=long_ago)
+
+    # Act
+    call_command("retry_unsent_mail", stdout=StringIO())
+
+    # Assert
+    assert mailoutbox == []

@@ -69,7 +69,7 @@ def lab(event):
     )
     sign_up(event, "'t Hoen", ("Piet Bakker", "piet@example.org", duurzaamheid))
     gone = sign_up(event, "Bewonersraad Oost", ("Els Jansen", "els@example.org", werksessie))
-    services.cancel_attendee(attendee=gone.attendees.get())
+    services.cancel_attendee(attendee=gone.attendees.get(), by_staff=True)
     return event
 
 

@@ -475,3 +475,15 @@ def test_signup_page_full_session_with_waiting_list_offers_waiting_list(client):
     assertContains(
         response, f'<option value="{full.pk}">Vol zaaltje (vol, wachtlijst)</option>', count=3
     )
+
+
+def test_signup_error_summary_lists_each_message_once(client, event, settings):
+    # Arrange: a form sent too fast gets one general message.
+    settings.SIGNUP_MIN_SECONDS = 3
+    data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assertContains(response, "Dat ging wel heel snel", count=1)

@@ -10,7 +10,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains
 
 from registrations.models import Registration, Status
-from registrations.services import cancel_attendee, fill_from_waiting_list
+from registrations.services import cancel_attendee, refresh_event
 from tests.signup_posts import signup_data as shared_signup_data
 
 pytestmark = pytest.mark.django_db
@@ -151,7 +151,7 @@ def test_cancel_moves_in_the_oldest_waiting_group_first(
     assert subjects_to(mailoutbox, "newer@example.org") == []
 
 
-def test_fill_from_waiting_list_after_more_places_admits_the_group(
+def test_refresh_event_after_more_places_admits_the_group(
     event, sign, mailoutbox, django_capture_on_commit_callbacks
 ):
     # Arrange
@@ -167,7 +167,7 @@ def test_fill_from_waiting_list_after_more_places_admits_the_group(
 
     # Act
     with django_capture_on_commit_callbacks(execute=True):
-        promoted = fill_from_waiting_list(event=event)
+        promoted = refresh_event(event=event)
 
     # Assert
     assert promoted == [waiting]

@@ -217,3 +217,23 @@ def test_event_page_full_event_says_so(client, sign_up, waiting_list, offered):
         assertContains(response, offered)
     else:
         assertNotContains(response, 'href="' + reverse("registrations:signup", args=[event.slug]))
+
+
+def test_event_page_full_when_every_session_is_full(client, sign_up):
+    # Arrange: no maximum for the event itself, but both sessions have one, and it is reached.
+    event = EventFactory(has_waiting_list=True)
+    sessions = [ThemeSessionFactory(event=event, capacity=1) for _ in range(2)]
+    sign_up(event, [("Jan Voorbeeld", "jan@example.org", sessions[0])])
+    sign_up(
+        event,
+        [("Piet Voorbeeld", "piet@example.org", sessions[1])],
+        organisation_name="Bewonersraad De Eik",
+        contact_email="piet@example.org",
+    )
+
+    # Act
+    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+
+    # Assert
+    assertContains(response, "Deze bijeenkomst is vol.")
+    assertContains(response, "Aanmelden voor de wachtlijst")

@@ -13,10 +13,13 @@ class Command(BaseCommand):
     help = "Retry confirmation e-mails that failed or were never sent."
 
     def handle(self, *args, **options) -> None:
-        # Leave the last minute alone: those mails are probably still on their way.
+        # Leave the last minute's changes alone: those mails are probably still on their way.
         cutoff = timezone.now() - datetime.timedelta(minutes=1)
         unsent = Registration.objects.filter(
-            confirmation_sent_at__isnull=True, created_at__lt=cutoff
+            confirmation_sent_at__isnull=True,
+            updated_at__lt=cutoff,
+            anonymised_at__isnull=True,
+            event__date__gte=timezone.localdate(),  # a confirmation after the event helps nobody
         ).exclude(status=Status.CANCELLED)
         results = [emails.send_confirmation(pk) for pk in unsent.values_list("pk", flat=True)]
         self.stdout.write(
