@@ -8,6 +8,8 @@ registration (`mail_error`, no `confirmation_sent_at`), shown in the admin and r
 
 import enum
 import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import partial
 
 from django.conf import settings
@@ -18,6 +20,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -30,6 +33,21 @@ logger = logging.getLogger(__name__)
 class Notice(enum.Enum):
     NEW = "new"
     CHANGE = "change"
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One line saying what changed, translated only when a mail is written.
+
+    The person's mail is in their language and the staff notice in Dutch, whoever made the
+    change and in whatever language they used the site.
+    """
+
+    text: Promise  # a gettext_lazy message with %(name)s-style placeholders
+    params: Mapping[str, object] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return str(self.text) % self.params if self.params else str(self.text)
 
 
 def queue_new_signup(registration: Registration) -> None:
@@ -47,13 +65,15 @@ def queue_promoted(registration: Registration) -> None:
     transaction.on_commit(partial(send_promoted, registration.pk))
 
 
-def queue_change_summary(registration: Registration, summary: str) -> None:
+def queue_change_summary(registration: Registration, summary: Summary) -> None:
     """Mail the contact person what changed, and tell staff."""
     transaction.on_commit(partial(send_change_summary, registration.pk, summary))
     queue_staff_notice(registration, Notice.CHANGE, summary)
 
 
-def queue_staff_notice(registration: Registration, kind: Notice, summary: str = "") -> None:
+def queue_staff_notice(
+    registration: Registration, kind: Notice, summary: Summary | None = None
+) -> None:
     transaction.on_commit(partial(send_staff_notice, registration.pk, kind, summary))
 
 
@@ -114,13 +134,13 @@ def send_promoted(registration_id: int) -> bool:
     return deliver(registration, message, confirms=True)
 
 
-def send_change_summary(registration_id: int, summary: str) -> bool:
+def send_change_summary(registration_id: int, summary: Summary) -> bool:
     registration = load(registration_id)
     with translation.override(registration.language):
         message = build_message(
             registration,
             _("Wijziging in uw aanmelding voor %(title)s"),
-            [summary, _("Hieronder staat uw aanmelding zoals die nu is.")],
+            [str(summary), _("Hieronder staat uw aanmelding zoals die nu is.")],
         )
     return deliver(registration, message)
 
@@ -138,7 +158,7 @@ def send_reminder(registration: Registration) -> None:
 
 
 def send_staff_notice(
-    registration_id: "int | Registration", kind: Notice, summary: str = ""
+    registration_id: "int | Registration", kind: Notice, summary: Summary | None = None
 ) -> bool:
     """Tell Atrivé about a new sign-up or a change, at the event's address or the default."""
     registration = load(registration_id)
@@ -158,7 +178,7 @@ def send_staff_notice(
                 "registration": registration,
                 "event": event,
                 "people": people,
-                "summary": summary,
+                "summary": str(summary) if summary else "",
                 "is_new": kind is Notice.NEW,
                 "admin_url": settings.SITE_URL
                 + reverse("admin:registrations_registration_change", args=[registration.pk]),

@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from registrations import emails
 from registrations.models import (
@@ -178,7 +179,10 @@ def add_attendee(
         _placement(event, [attendee], waiting_list=registration.status == Status.WAITING)
         (row,) = _create_attendees(registration, [attendee], registration.status)
         recompute_invoice(registration.invoice)
-        emails.queue_change_summary(registration, _("%(name)s is toegevoegd.") % {"name": row.name})
+        emails.queue_change_summary(
+            registration,
+            emails.Summary(gettext_lazy("%(name)s is toegevoegd."), {"name": row.name}),
+        )
     return row
 
 
@@ -221,8 +225,10 @@ def move_attendee(
         promote_waiting_list(event)
         emails.queue_change_summary(
             attendee.registration,
-            _("%(name)s gaat naar de sessie ‘%(title)s’.")
-            % {"name": attendee.name, "title": session.title},
+            emails.Summary(
+                gettext_lazy("%(name)s gaat naar de sessie ‘%(title)s’."),
+                {"name": attendee.name, "title": session.title},
+            ),
         )
     return attendee
 
@@ -275,7 +281,8 @@ def cancel_attendee(
         recompute_invoice(registration.invoice)
         promote_waiting_list(event)
         emails.queue_change_summary(
-            registration, _("%(name)s is afgemeld.") % {"name": attendee.name}
+            registration,
+            emails.Summary(gettext_lazy("%(name)s is afgemeld."), {"name": attendee.name}),
         )
     return attendee
 
@@ -297,7 +304,9 @@ def cancel_registration(
         registration.save(update_fields=["status", "updated_at"])
         recompute_invoice(registration.invoice)
         promote_waiting_list(event)
-        emails.queue_change_summary(registration, _("De hele aanmelding is afgemeld."))
+        emails.queue_change_summary(
+            registration, emails.Summary(gettext_lazy("De hele aanmelding is afgemeld."))
+        )
     return registration
 
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from icalendar import Calendar
 
 from registrations import emails
@@ -511,3 +511,28 @@ def test_retry_unsent_mail_leaves_past_and_anonymised_sign_ups_alone(
 
     # Assert
     assert mailoutbox == []
+
+
+def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
+    event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange: someone who signed up in English; a Dutch-speaking adviser cancels a member.
+    registration = sign_up(
+        event,
+        [
+            ("Anna Example", "anna@example.org", event.sessions.first()),
+            ("Ben Example", "ben@example.org", event.sessions.first()),
+        ],
+    )
+    Registration.objects.filter(pk=registration.pk).update(language="en")
+    ben = registration.attendees.get(email="ben@example.org")
+
+    # Act
+    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
+        cancel_attendee(attendee=ben, by_staff=True)
+
+    # Assert
+    (person,) = [m for m in mailoutbox if "karin@example.org" in m.to]
+    (staff,) = [m for m in mailoutbox if m.subject.startswith("[Participatielab]")]
+    assert "The place for Ben Example has been cancelled." in person.body
+    assert "Ben Example is afgemeld." in staff.body
