@@ -32,9 +32,13 @@ serve: $(STAMP)
 	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} $(BIN)/gunicorn participatielab.wsgi \
 		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS)
 
-# Load and size benchmark (issue 7): see bench/README.md. Uses PostgreSQL when DATABASE_URL
-# points at one (in its own database participatielab_bench), else a SQLite file in bench/.
+# Load and size benchmark: see bench/README.md. Uses PostgreSQL when DATABASE_URL points at
+# one (in its own database participatielab_bench), else a SQLite file in bench/. The load
+# generator wrk and Chromium (for Lighthouse) are Debian packages, installed when missing.
 bench: $(STAMP)
+	@command -v wrk >/dev/null && command -v chromium >/dev/null || { \
+		echo "Installing wrk and chromium (Debian packages)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk chromium >/dev/null; }
 	$(BIN)/python bench/run.py
 
 lint: $(STAMP)
