@@ -719,41 +719,16 @@ SIZES = pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "30
 
 
 @SIZES
-def test_attendee_changelist_query_count_does_not_grow(
-    admin_client, django_assert_num_queries, attendees
+@pytest.mark.parametrize("page", ["attendee", "registration", "invoice"])
+def test_changelist_query_count_does_not_grow(
+    admin_client, django_assert_num_queries, attendees, page
 ):
     # Arrange
     busy_event(attendees)
 
     # Act / Assert
-    with django_assert_num_queries(QUERIES["attendee"]):
-        response = admin_client.get(reverse("admin:registrations_attendee_changelist"))
-    assert response.status_code == 200
-
-
-@SIZES
-def test_registration_changelist_query_count_does_not_grow(
-    admin_client, django_assert_num_queries, attendees
-):
-    # Arrange
-    busy_event(attendees)
-
-    # Act / Assert
-    with django_assert_num_queries(QUERIES["registration"]):
-        response = admin_client.get(reverse("admin:registrations_registration_changelist"))
-    assert response.status_code == 200
-
-
-@SIZES
-def test_invoice_changelist_query_count_does_not_grow(
-    admin_client, django_assert_num_queries, attendees
-):
-    # Arrange
-    busy_event(attendees)
-
-    # Act / Assert
-    with django_assert_num_queries(QUERIES["invoice"]):
-        response = admin_client.get(reverse("admin:registrations_invoice_changelist"))
+    with django_assert_num_queries(QUERIES[page]):
+        response = admin_client.get(reverse(f"admin:registrations_{page}_changelist"))
     assert response.status_code == 200
 
 
