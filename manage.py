@@ -8,11 +8,7 @@ import sys
 def main() -> None:
     """Run administrative tasks."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "participatielab.settings")
-    # A checkout with no SECRET_KEY in its environment is a developer's machine: let
-    # `manage.py` work there out of the box. Production sets SECRET_KEY (and DEBUG=0), and
-    # the WSGI entry point never assumes development.
-    if not os.environ.get("SECRET_KEY"):
-        os.environ.setdefault("DEBUG", "1")
+    # Imported here, as Django's own template does: the settings module must be named first.
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -68,7 +68,7 @@ def seed_open_lab(attendees: int) -> dict:
     from django.core.management import call_command
 
     from registrations.models import Attendee, Status
-    from registrations.services import AttendeeData, register_group
+    from registrations.signup import AttendeeData, register_group
 
     call_command("seed_demo", stdout=io.StringIO())
     event = open_lab()

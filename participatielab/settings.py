@@ -60,7 +60,6 @@ DJANGO_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
 ]
 THIRD_PARTY_APPS = [
     "crispy_forms",
@@ -269,3 +268,6 @@ PRIVACY_STATEMENT_VERSION = os.environ.get("PRIVACY_STATEMENT_VERSION", "2026-11
 PRIVACY_RETENTION_MONTHS = int(os.environ.get("PRIVACY_RETENTION_MONTHS", "12"))
 # How many days before an event `send_reminders` mails the attendees.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+# The demo login `seed_demo` creates has a published password: only with DEBUG on, and only on
+# SQLite unless this says a development PostgreSQL may have it too.
+ALLOW_DEMO_LOGIN = env_bool("ALLOW_DEMO_LOGIN", default=False)

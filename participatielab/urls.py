@@ -13,7 +13,5 @@ urlpatterns = [
     path("healthz/live", views.live, name="healthz_live"),
     path("admin/", admin.site.urls),
     path("taal/<str:code>/", views.choose_language, name="choose_language"),
-    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("registrations.urls")),
-    path("", include("sessions.urls")),
 ]

@@ -6,6 +6,7 @@ registration (`mail_error`, no `confirmation_sent_at`), shown in the admin and r
 `manage.py retry_unsent_mail`.
 """
 
+import datetime
 import enum
 import logging
 from collections.abc import Mapping
@@ -271,3 +272,62 @@ def calendar_for(registration: Registration) -> bytes:
     calendar.add_component(entry)
     calendar.add_missing_timezones()
     return calendar.to_ical()
+
+
+def send_due_reminders(*, days: int, today: datetime.date | None = None) -> tuple[int, int]:
+    """Mail a reminder to each confirmed sign-up of events within `days` days, once.
+
+    Returns how many were sent and how many failed; a failed one is tried again next run.
+    """
+    today = today or timezone.localdate()
+    due = Registration.objects.filter(
+        status=Status.CONFIRMED,
+        reminder_sent_at__isnull=True,
+        event__date__gte=today,
+        event__date__lte=today + datetime.timedelta(days=days),
+    ).values_list("pk", flat=True)
+    sent = failed = 0
+    for registration_id in list(due):
+        try:
+            sent += send_reminder_once(registration_id)
+        except Exception:  # one bad address must not stop the others
+            logger.exception("Reminder for registration %s was not sent", registration_id)
+            failed += 1
+    return sent, failed
+
+
+def send_reminder_once(registration_id: int) -> int:
+    """Send one reminder unless another run already did; return how many were sent (0 or 1).
+
+    The row is locked and marked in the same transaction as the send, so two overlapping
+    runs never both send it, and a failed send leaves it unmarked.
+    """
+    with transaction.atomic():
+        registration = (
+            Registration.objects.select_for_update(skip_locked=True)
+            .filter(pk=registration_id, reminder_sent_at__isnull=True, status=Status.CONFIRMED)
+            .first()
+        )
+        if registration is None:
+            return 0
+        send_reminder(load(registration.pk))
+        registration.reminder_sent_at = timezone.now()
+        registration.save(update_fields=["reminder_sent_at"])
+    return 1
+
+
+def retry_unsent_confirmations() -> tuple[int, int]:
+    """Send again every confirmation that did not go out; return (sent, still failing).
+
+    The last minute's changes are left alone (their mails are probably on their way), and so
+    are past events (a confirmation after the event helps nobody) and anonymised sign-ups.
+    """
+    cutoff = timezone.now() - datetime.timedelta(minutes=1)
+    unsent = Registration.objects.filter(
+        confirmation_sent_at__isnull=True,
+        updated_at__lt=cutoff,
+        anonymised_at__isnull=True,
+        event__date__gte=timezone.localdate(),
+    ).exclude(status=Status.CANCELLED)
+    results = [send_confirmation(pk) for pk in unsent.values_list("pk", flat=True)]
+    return results.count(True), results.count(False)

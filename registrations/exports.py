@@ -1,9 +1,8 @@
-"""Attendee lists for the office: CSV exports per event, per session and of a selection,
-and a printable presence list per session.
+"""Attendee lists as CSV files: the rows, the two spreadsheet flavours, the streamed download.
 
-Every page here needs the permission `registrations.export_personal_data`: these lists hold
-names and e-mail addresses. The views are reached through the admin site's `admin_view`
-wrapper (see `sessions.admin.EventAdmin.get_urls`), so the user is already active staff.
+The staff pages that serve them (per event, per session, an admin selection) live in
+`registrations.backoffice` and `registrations.admin`, and check the permission
+`registrations.export_personal_data`: these lists hold names and e-mail addresses.
 
 Cells are written by `defusedcsv`, which puts a quote before a cell starting with `=`, `+`,
 `-`, `@`, `|` or `%` (unless the cell is a plain number), so a spreadsheet shows the text
@@ -23,23 +22,14 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from defusedcsv import csv
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import numberformat, translation
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
-from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
 
-from registrations.models import Attendee, Status, payment_status
+from registrations.invoices import payment_status
+from registrations.models import Attendee, Status
 from registrations.pricing import money
-from sessions.models import Event, ThemeSession
-
-EXPORT_PERMISSION = "registrations.export_personal_data"
 
 # The office prints and reads these lists in the Netherlands, whatever the server's zone.
 EXPORT_TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -244,74 +234,3 @@ def csv_response(
         as_attachment=True, filename=f"{filename}.csv"
     )
     return response
-
-
-def _require_export_permission(request: HttpRequest) -> None:
-    if not request.user.has_perm(EXPORT_PERMISSION):
-        raise PermissionDenied
-
-
-def _event_filename(event: Event) -> str:
-    return f"deelnemers-{event.slug}-{event.date:%Y-%m-%d}"
-
-
-def _get_session(event_id: int, session_id: int) -> ThemeSession:
-    """Return the theme session with its event; 404 when it belongs to another event."""
-    return get_object_or_404(
-        ThemeSession.objects.select_related("event"), pk=session_id, event_id=event_id
-    )
-
-
-@require_safe
-def export_event(request: HttpRequest, event_id: int) -> StreamingHttpResponse:
-    """Download everyone signed up for the event, cancelled people included with status."""
-    _require_export_permission(request)
-    event = get_object_or_404(Event, pk=event_id)
-    return csv_response(
-        Attendee.objects.filter(event=event),
-        flavour=flavour_from_request(request),
-        filename=_event_filename(event),
-    )
-
-
-@require_safe
-def export_session(request: HttpRequest, event_id: int, session_id: int) -> StreamingHttpResponse:
-    """Download the attendees of one theme session, leaving out those who cancelled."""
-    _require_export_permission(request)
-    session = _get_session(event_id, session_id)
-    return csv_response(
-        Attendee.objects.filter(session=session).exclude(status=Status.CANCELLED),
-        flavour=flavour_from_request(request),
-        filename=f"{_event_filename(session.event)}-{slugify(session.title)}",
-    )
-
-
-@require_safe
-def presence_list(request: HttpRequest, event_id: int, session_id: int) -> HttpResponse:
-    """Show a printable list to sign for the confirmed attendees of one theme session."""
-    _require_export_permission(request)
-    session = _get_session(event_id, session_id)
-    attendees = (
-        Attendee.objects.confirmed()
-        .filter(session=session)
-        .select_related("registration__organisation")
-        .order_by(Lower("name"), "pk")
-    )
-    context = {
-        **admin.site.each_context(request),
-        "title": _("Presentielijst %(session)s") % {"session": session.title},
-        "event": session.event,
-        "session": session,
-        "attendees": attendees,
-    }
-    return render(request, "admin/registrations/presence_list.html", context)
-
-
-def export_attendees(
-    request: HttpRequest, queryset: QuerySet[Attendee], *, filename: str
-) -> StreamingHttpResponse:
-    """Download the attendees an admin action selected, as Dutch Excel CSV."""
-    _require_export_permission(request)
-    # Only the selection counts, not the admin's own joins, ordering or DISTINCT.
-    selected = Attendee.objects.filter(pk__in=queryset.values("pk"))
-    return csv_response(selected, flavour=DEFAULT_FLAVOUR, filename=filename)

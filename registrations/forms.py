@@ -11,7 +11,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from registrations.services import AttendeeData
+from registrations.signup import AttendeeData
 from sessions.models import Event, ThemeSession
 
 STARTED_SALT = "registrations.signup.started"
@@ -98,6 +98,18 @@ class SignupForm(forms.Form):
         return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
 
 
+class StaffSignupForm(SignupForm):
+    """The public form for a sign-up staff enter, with consent confirmed on the person's behalf."""
+
+    check_for_bots = False
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = _(
+            "De contactpersoon is gewezen op de privacyverklaring en stemt in."
+        )
+
+
 class SessionSelect(forms.Select):
     """A session list that shows places left and greys out full sessions."""
 
@@ -114,7 +126,7 @@ class SessionSelect(forms.Select):
 
 def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
     """Return how a session appears in the list: its title and, with a maximum, places left."""
-    left = session.places_left()
+    left = session.places_left
     if left is None:
         return session.title
     if left == 0:
@@ -144,7 +156,7 @@ class AttendeeForm(forms.Form):
     def __init__(self, *args, event: Event, sessions: Sequence[ThemeSession], **kwargs) -> None:
         super().__init__(*args, **kwargs)
         waiting_list = event.has_waiting_list
-        full = frozenset(str(s.pk) for s in sessions if s.is_full() and not waiting_list)
+        full = frozenset(str(s.pk) for s in sessions if s.is_full and not waiting_list)
         field = self.fields["session"]
         field.choices = [("", _("Kies een sessie"))] + [
             (s.pk, session_choice_label(s, waiting_list=waiting_list)) for s in sessions
@@ -271,32 +283,23 @@ def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[s
 class ChangeSessionForm(forms.Form):
     """Self-service: pick another theme session for one board member."""
 
-    attendee = forms.IntegerField(widget=forms.HiddenInput)
     session = forms.TypedChoiceField(label=_("Andere themasessie"), coerce=int)
 
-    def __init__(self, *args, event: Event, sessions: Sequence[ThemeSession], **kwargs) -> None:
+    def __init__(
+        self, *args, sessions: Sequence[ThemeSession], current_session_id: int, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["session"].choices = [
-            (s.pk, session_choice_label(s, waiting_list=False)) for s in sessions
-        ]
+        field = self.fields["session"]
+        field.choices = [(s.pk, session_choice_label(s, waiting_list=False)) for s in sessions]
+        full = frozenset(str(s.pk) for s in sessions if s.is_full and s.pk != current_session_id)
+        field.widget = SessionSelect(choices=field.choices, full=full)
+        self.initial.setdefault("session", current_session_id)
 
 
-class CancelForm(forms.Form):
-    """Self-service: cancel one board member, or (with `everyone`) the whole sign-up."""
+class CancelAllForm(forms.Form):
+    """Self-service: cancel the whole sign-up, after ticking that this is meant."""
 
-    attendee = forms.IntegerField(required=False, widget=forms.HiddenInput)
     confirm = forms.BooleanField(
         label=_("Ja, ik meld alle deelnemers van deze aanmelding af."),
-        required=False,
+        error_messages={"required": _("Vink aan dat u iedereen wilt afmelden.")},
     )
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if cleaned.get("attendee") is None and not cleaned.get("confirm"):
-            self.add_error(
-                "confirm",
-                ValidationError(
-                    _("Vink aan dat u iedereen wilt afmelden."), code="confirm_required"
-                ),
-            )
-        return cleaned

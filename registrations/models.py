@@ -1,6 +1,5 @@
 """Who comes: organisations, their sign-ups (registrations) and the board members attending."""
 
-import datetime
 import hmac
 import secrets
 from decimal import Decimal
@@ -109,27 +108,6 @@ class Invoice(models.Model):
     def balance(self) -> Decimal:
         """Return what is still to be paid (negative when more was paid than is owed)."""
         return self.amount_due - self.amount_paid
-
-    @property
-    def payment_status(self) -> str:
-        return payment_status(
-            amount_due=self.amount_due, amount_paid=self.amount_paid, paid_at=self.paid_at
-        )
-
-
-def payment_status(
-    *, amount_due: Decimal, amount_paid: Decimal, paid_at: "datetime.datetime | None"
-) -> str:
-    """Return how an invoice stands, in words staff use ("open", "betaald", ...)."""
-    if amount_due == 0 and amount_paid == 0:
-        return str(_("niets te betalen"))
-    if paid_at is None:
-        return str(_("open"))
-    if amount_due == amount_paid:
-        return str(_("betaald"))
-    if amount_due > amount_paid:
-        return str(_("betaald, nog niet alles"))
-    return str(_("te veel betaald"))
 
 
 class Registration(models.Model):

@@ -1,11 +1,25 @@
 from django.urls import path
 
-from registrations import views
+from registrations import self_service, views
 
 app_name = "registrations"
 
 urlpatterns = [
+    path("", views.event_list, name="event_list"),
     path("privacy/", views.privacy, name="privacy"),
-    path("aanmelding/<str:token>/", views.detail, name="detail"),
+    path("aanmelding/<str:token>/", self_service.detail, name="detail"),
+    path("aanmelding/<str:token>/toevoegen/", self_service.add_colleague, name="add_colleague"),
+    path(
+        "aanmelding/<str:token>/deelnemer/<int:attendee_id>/sessie/",
+        self_service.change_session,
+        name="change_session",
+    ),
+    path(
+        "aanmelding/<str:token>/deelnemer/<int:attendee_id>/afmelden/",
+        self_service.cancel_one,
+        name="cancel_attendee",
+    ),
+    path("aanmelding/<str:token>/afmelden/", self_service.cancel_all, name="cancel_all"),
+    path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/aanmelden/", views.signup, name="signup"),
 ]

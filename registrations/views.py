@@ -1,40 +1,69 @@
-"""Public sign-up pages: the form, and the page a registration's secret link opens."""
+"""Public pages: the list of labs, one lab's page, the sign-up form and the privacy statement."""
 
 from collections.abc import Iterable
 
-from django import forms
 from django.conf import settings
-from django.contrib import messages
-from django.db.models import Prefetch
+from django.contrib.messages import get_messages
+from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils.functional import SimpleLazyObject
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from registrations.availability import is_full, sessions_with_seats
+from registrations.errors import RegistrationError
 from registrations.forms import (
-    AttendeeForm,
     BaseAttendeeFormSet,
-    CancelForm,
-    ChangeSessionForm,
     SignupForm,
     attendee_formset_class,
     error_summary,
 )
-from registrations.models import Attendee, Registration, Status
-from registrations.services import (
-    AttendeeData,
-    RegistrationError,
-    add_attendee,
-    cancel_attendee,
-    cancel_registration,
-    move_attendee,
-    register_group,
-)
+from registrations.models import Registration
+from registrations.signup import register_group
 from sessions.models import Event, ThemeSession
-from sessions.views import get_public_event, sessions_with_seats
 
 FORMSET_PREFIX = "members"
+
+
+def get_public_event(request: HttpRequest, slug: str) -> Event:
+    """Return the event at `slug`; 404 unless published, except to staff checking it first."""
+    event = get_object_or_404(Event, slug=slug)
+    if not event.is_published and not request.user.is_staff:
+        raise Http404
+    return event
+
+
+@require_safe
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = list(Event.objects.upcoming().order_by("date", "start_time"))
+    return render(request, "registrations/event_list.html", {"events": events})
+
+
+@require_safe
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    """Show the lab's page; the whole page is cached until the event's version changes.
+
+    It holds nothing that differs between visitors (no form, no token), so one copy per
+    language serves everyone. A preview for staff, or a page with a message to show, is
+    rendered afresh.
+    """
+    event = get_public_event(request, slug)
+    sessions = sessions_with_seats(event)
+    context = {
+        "event": event,
+        "sessions": sessions,
+        "event_full": SimpleLazyObject(lambda: is_full(event, sessions)),
+    }
+    if not event.is_published or get_messages(request):
+        return render(request, "registrations/event_detail.html", context)
+    key = f"event-page:{event.cache_key()}:{translation.get_language()}"
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("registrations/event_detail.html", context, request)
+        cache.set(key, html, timeout=3600)
+    return HttpResponse(html)
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -53,7 +82,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "event": event,
             "sessions": sessions,
-            "event_full": SimpleLazyObject(lambda: event.is_full(sessions)),
+            "event_full": SimpleLazyObject(lambda: is_full(event, sessions)),
             "form": form,
             "formset": formset,
             "error_summary": error_summary(form, formset) if form.is_bound else [],
@@ -96,124 +125,12 @@ def process_signup(
             by_staff=by_staff,
         )
     except RegistrationError as error:
-        add_service_error(form, formset, error)
+        if error.index is not None and error.field:
+            formset.filled_forms()[error.index].add_error(error.field, error.message)
+        else:
+            form.add_error(None, error.message)
         return form, formset, None
     return form, formset, registration
-
-
-def add_service_error(form, formset, error: RegistrationError) -> None:
-    """Show a refusal from the sign-up service next to the field it is about."""
-    if error.index is not None and error.field:
-        formset.filled_forms()[error.index].add_error(error.field, error.message)
-    else:
-        form.add_error(None, error.message)
-
-
-MANAGE_ACTIONS = ("move", "cancel", "add")
-
-
-@require_http_methods(["GET", "HEAD", "POST"])
-def detail(request: HttpRequest, token: str) -> HttpResponse:
-    """Show a sign-up through its secret link, and let the person change it until the deadline.
-
-    A wrong, truncated or altered token gives the ordinary 404 page, whatever is wrong with it.
-    """
-    registration = Registration.from_token(
-        token,
-        Registration.objects.select_related("event", "organisation", "invoice").prefetch_related(
-            Prefetch("attendees", queryset=Attendee.objects.select_related("session"))
-        ),
-    )
-    if registration is None:
-        raise Http404
-    event = registration.event
-    changeable = event.is_open() and registration.status != Status.CANCELLED
-    sessions = list(ThemeSession.objects.filter(event=event).with_seat_counts())
-    active = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
-    forms_ = {
-        "move": None,
-        "cancel": None,
-        "add": AttendeeForm(prefix="new", event=event, sessions=sessions)
-        if len(active) < event.max_group_size
-        else None,
-    }
-    action = request.POST.get("action")
-    if request.method == "POST" and action in MANAGE_ACTIONS:
-        if not changeable:
-            messages.error(request, _("Wijzigen kan niet meer. Neem contact op met Atrivé."))
-            return redirect(registration)
-        done, form = handle_manage_action(request, registration, event, sessions, action)
-        if done:
-            messages.success(request, done)
-            return redirect(registration)
-        forms_[action] = form
-
-    response = render(
-        request,
-        "registrations/detail.html",
-        {
-            "registration": registration,
-            "event": event,
-            "attendees": registration.attendees.all(),
-            "active_attendees": active,
-            "invoice": registration.invoice,
-            "changeable": changeable,
-            "sessions": sessions,
-            "add_form": forms_["add"],
-            "move_form": forms_["move"],
-            "cancel_form": forms_["cancel"],
-        },
-    )
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def handle_manage_action(
-    request: HttpRequest,
-    registration: Registration,
-    event: Event,
-    sessions: list[ThemeSession],
-    action: str,
-) -> tuple[str, forms.Form | None]:
-    """Carry out one self-service change; return a success message, or the refused form."""
-    if action == "add":
-        form = AttendeeForm(request.POST, prefix="new", event=event, sessions=sessions)
-    elif action == "move":
-        form = ChangeSessionForm(request.POST, event=event, sessions=sessions)
-    else:
-        form = CancelForm(request.POST)
-    if not form.is_valid():
-        return "", form
-    attendee = None
-    if form.cleaned_data.get("attendee") is not None:
-        attendee = get_object_or_404(registration.attendees, pk=form.cleaned_data["attendee"])
-    try:
-        if action == "add":
-            added = add_attendee(
-                registration=registration,
-                attendee=AttendeeData(
-                    name=form.cleaned_data["name"],
-                    email=form.cleaned_data["email"],
-                    session_id=form.cleaned_data["session"],
-                    dietary_wishes=form.cleaned_data["dietary_wishes"],
-                ),
-            )
-            return _("%(name)s is toegevoegd.") % {"name": added.name}, None
-        if action == "move":
-            session = next(s for s in sessions if s.pk == form.cleaned_data["session"])
-            move_attendee(attendee=attendee, session=session, by_staff=False)
-            return _("%(name)s gaat naar ‘%(title)s’.") % {
-                "name": attendee.name,
-                "title": session.title,
-            }, None
-        if attendee is not None:
-            cancel_attendee(attendee=attendee, by_staff=False)
-            return _("%(name)s is afgemeld.") % {"name": attendee.name}, None
-        cancel_registration(registration=registration, by_staff=False)
-        return _("Uw aanmelding is afgemeld."), None
-    except RegistrationError as error:
-        form.add_error(error.field if error.field in form.fields else None, error.message)
-        return "", form
 
 
 @require_safe

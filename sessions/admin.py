@@ -1,7 +1,6 @@
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +32,6 @@ class EventAdmin(admin.ModelAdmin):
         "venue_city",
         "registration_deadline",
         "is_published",
-        "overview_link",
     ]
     list_filter = ["is_published", "date"]
     search_fields = ["title", "theme", "venue_name", "venue_city"]
@@ -41,7 +39,6 @@ class EventAdmin(admin.ModelAdmin):
     date_hierarchy = "date"
     inlines = [ThemeSessionInline, ProgrammeItemInline, PriceTierInline]
     actions = ["copy_as_next_lab"]
-    change_form_template = "admin/theme_sessions/event/change_form.html"
     fieldsets = [
         (None, {"fields": ["title", "slug", "theme", "description", "is_published"]}),
         (_("Wanneer"), {"fields": ["date", "start_time", "end_time", "registration_deadline"]}),
@@ -60,52 +57,6 @@ class EventAdmin(admin.ModelAdmin):
         ),
         (_("Contact"), {"fields": ["contact", "notification_email"]}),
     ]
-
-    def get_urls(self):
-        # The back-office pages about an event's sign-ups live with the registrations app.
-        from registrations import admin_views, exports
-
-        def wrap(view):
-            return self.admin_site.admin_view(view)
-
-        return [
-            path(
-                "<int:event_id>/overzicht/",
-                wrap(admin_views.event_overview),
-                name="theme_sessions_event_overview",
-            ),
-            path(
-                "<int:event_id>/aanmelden/",
-                wrap(admin_views.signup_on_behalf),
-                name="theme_sessions_event_signup",
-            ),
-            path(
-                "<int:event_id>/export/",
-                wrap(exports.export_event),
-                name="theme_sessions_event_export",
-            ),
-            path(
-                "<int:event_id>/sessie/<int:session_id>/export/",
-                wrap(exports.export_session),
-                name="theme_sessions_event_session_export",
-            ),
-            path(
-                "<int:event_id>/sessie/<int:session_id>/presentielijst/",
-                wrap(exports.presence_list),
-                name="theme_sessions_event_presence_list",
-            ),
-            *super().get_urls(),
-        ]
-
-    def save_related(self, request: HttpRequest, form, formsets, change: bool) -> None:
-        super().save_related(request, form, formsets, change)
-        if change:
-            refresh_after_change(self, request, form.instance)
-
-    @admin.display(description=_("overzicht"))
-    def overview_link(self, event: Event) -> str:
-        url = reverse("admin:theme_sessions_event_overview", args=[event.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Overzicht"))
 
     @admin.action(description=_("Kopiëren als volgend lab"), permissions=["add"])
     def copy_as_next_lab(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
@@ -132,26 +83,3 @@ class ThemeSessionAdmin(admin.ModelAdmin):
         # A session with sign-ups belongs to its event for good: moving it would put its
         # attendees in another event's session.
         return ["event"] if obj is not None else []
-
-    def save_model(self, request: HttpRequest, obj: ThemeSession, form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change:
-            refresh_after_change(self, request, obj.event)
-
-
-def refresh_after_change(model_admin: admin.ModelAdmin, request: HttpRequest, event: Event) -> None:
-    """Reprice the event's sign-ups and fill freed places after staff changed the event."""
-    # The registrations app builds on this one; import it only when needed.
-    from registrations.services import RegistrationError, refresh_event
-
-    try:
-        admitted = refresh_event(event=event)
-    except RegistrationError as error:
-        model_admin.message_user(request, error.message, messages.ERROR)
-        return
-    for registration in admitted:
-        model_admin.message_user(
-            request,
-            format_html(_("{} is van de wachtlijst geplaatst."), registration.organisation),
-            messages.SUCCESS,
-        )

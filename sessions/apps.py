@@ -7,7 +7,7 @@ class ThemeSessionsConfig(AppConfig):
     name = "sessions"
     label = "theme_sessions"
     verbose_name = _("Bijeenkomsten")
-    default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from sessions import signals  # noqa: F401 - connects the receivers
+        # Imported once the models are loaded, as Django requires; importing connects them.
+        from sessions import signals  # noqa: F401

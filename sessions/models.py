@@ -2,13 +2,11 @@
 
 import datetime
 import json
-from collections.abc import Iterable
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Count, Q
-from django.urls import reverse
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -83,8 +81,9 @@ class Event(models.Model):
     )
     has_waiting_list = models.BooleanField(_("wachtlijst"), default=True)
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
-    # Raised by every write that changes what the public pages show (sign-ups, sessions,
-    # prices, programme), so cached pages are keyed on one column of one row.
+    # Raised by every write that changes what the public pages show, so cached pages are
+    # keyed on one column of one row: by `bump_version` (see sessions/signals.py, and the
+    # registrations app's event lock).
     version = models.PositiveIntegerField(_("versie"), default=0, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
@@ -113,9 +112,6 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d-%m-%Y})"
 
-    def get_absolute_url(self) -> str:
-        return reverse("sessions:event_detail", kwargs={"slug": self.slug})
-
     @property
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
@@ -124,23 +120,9 @@ class Event(models.Model):
     def ends_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
 
-    def is_full(self, sessions: "Iterable[ThemeSession] | None" = None) -> bool:
-        """Tell whether nobody more fits: the event's maximum is reached, or every session has
-        a maximum and is full. Pass the sessions `with_seat_counts` when they are at hand."""
-        # "confirmed" is registrations.models.Status.CONFIRMED; this app cannot import it.
-        if (
-            self.capacity is not None
-            and self.attendees.filter(status="confirmed").count() >= self.capacity
-        ):
-            return True
-        if sessions is None:
-            sessions = self.sessions.with_seat_counts()
-        sessions = list(sessions)
-        return bool(sessions) and all(session.is_full() for session in sessions)
-
     def cache_key(self) -> str:
         """Return what the cached parts of its public pages are keyed on."""
-        return f"{self.pk}.{self.version}.{self.updated_at.timestamp()}.{int(self.is_open())}"
+        return f"{self.pk}.{self.version}.{int(self.is_open())}"
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         """Tell whether the public may sign up now."""
@@ -161,14 +143,6 @@ def bump_version(event_id: int) -> None:
     Event.objects.filter(pk=event_id).update(version=models.F("version") + 1)
 
 
-class ThemeSessionQuerySet(models.QuerySet):
-    def with_seat_counts(self) -> "ThemeSessionQuerySet":
-        """Annotate `taken`: the confirmed attendees in each session."""
-        return self.annotate(
-            taken=Count("attendees", filter=Q(attendees__status="confirmed"), distinct=True)
-        )
-
-
 class ThemeSession(models.Model):
     event = models.ForeignKey(
         Event, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("bijeenkomst")
@@ -179,8 +153,6 @@ class ThemeSession(models.Model):
         _("maximum aantal deelnemers"), null=True, blank=True, help_text=_("Leeg: geen maximum.")
     )
     order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-
-    objects = ThemeSessionQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("themasessie")
@@ -196,15 +168,6 @@ class ThemeSession(models.Model):
 
     def __str__(self) -> str:
         return self.title
-
-    def places_left(self) -> int | None:
-        """Return the free places (needs `with_seat_counts`), or None without a maximum."""
-        if self.capacity is None:
-            return None
-        return max(self.capacity - self.taken, 0)
-
-    def is_full(self) -> bool:
-        return self.capacity is not None and self.taken >= self.capacity
 
 
 class ProgrammeItem(models.Model):

@@ -1,9 +1,13 @@
-"""Keep an event's version current when its sessions, prices or programme change."""
+"""Raise an event's version whenever the event, its sessions, prices or programme change.
+
+Cached public pages are keyed on the version (see `Event.cache_key`). Sign-ups change the
+places left: the registrations app raises the version for those when it takes the event's lock.
+"""
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from sessions.models import PriceTier, ProgrammeItem, ThemeSession, bump_version
+from sessions.models import Event, PriceTier, ProgrammeItem, ThemeSession, bump_version
 
 
 @receiver(post_save, sender=ThemeSession)
@@ -14,3 +18,8 @@ from sessions.models import PriceTier, ProgrammeItem, ThemeSession, bump_version
 @receiver(post_delete, sender=ProgrammeItem)
 def event_part_changed(sender, instance, **kwargs) -> None:
     bump_version(instance.event_id)
+
+
+@receiver(post_save, sender=Event)
+def event_changed(sender, instance: Event, **kwargs) -> None:
+    bump_version(instance.pk)

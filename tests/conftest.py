@@ -4,10 +4,11 @@ import os
 
 import hypothesis
 import pytest
+from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.db import connection
 
-from registrations.services import AttendeeData, register_group
+from registrations.signup import AttendeeData, register_group
 from tests.factories import (
     AttendeeFactory,
     EventFactory,
@@ -37,6 +38,13 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Hash passwords cheaply: the real hasher costs half a second per user, and the admin
+    and access tests log in many users (`admin_client`, `create_user(password=...)`)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -75,9 +83,15 @@ def sign_up(db):
     """Sign a group up through `register_group`, as the public form does, for the e-mail,
     self-service and waiting-list tests, which all need real sign-ups with priced invoices.
 
-    `sign_up(event, [(name, e-mail, session), ...], organisation_name=..., contact_email=...)`.
-    Outside `django_capture_on_commit_callbacks(execute=True)` no mail is sent.
+    `sign_up(event, [(name, e-mail, session), ...], organisation_name=..., contact_email=...)`;
+    a row may carry a fourth value, the member's dietary wishes. Outside
+    `django_capture_on_commit_callbacks(execute=True)` no mail is sent.
     """
+
+    def member(name, email, session, dietary_wishes=""):
+        return AttendeeData(
+            name=name, email=email, session_id=session.pk, dietary_wishes=dietary_wishes
+        )
 
     def sign(
         event,
@@ -93,15 +107,62 @@ def sign_up(db):
             organisation_name=organisation_name,
             contact_name=contact_name,
             contact_email=contact_email,
-            attendees=[
-                AttendeeData(name=name, email=email, session_id=session.pk)
-                for name, email, session in members
-            ],
+            attendees=[member(*row) for row in members],
             privacy_version="test",
             **kwargs,
         )
 
     return sign
+
+
+@pytest.fixture
+def busy_registration(sign_up, event):
+    """A sign-up of two board members next to one of another organisation, with invoices.
+
+    The "fails halfway" tests of the sign-up, the manage link and the staff pages all start
+    from it: enough rows that a half-written change would show in `tests.db_checks.db_state`.
+    """
+    sessions = list(event.sessions.all())
+    sign_up(
+        event,
+        [("Ander Lid", "ander@example.org", sessions[0])],
+        organisation_name="Huurdersraad Anders",
+        contact_email="ander@example.org",
+    )
+    return sign_up(
+        event,
+        [
+            ("Anna Lid", "anna@example.org", sessions[0]),
+            ("Bert Lid", "bert@example.org", sessions[1]),
+        ],
+    )
+
+
+@pytest.fixture
+def adviser_group(db) -> Group:
+    """The staff group "Atrivé adviseurs" that a data migration creates with its rights.
+
+    The back-office, admin and access tests check what its members may and may not do.
+    """
+    return Group.objects.get(name="Atrivé adviseurs")
+
+
+@pytest.fixture
+def adviser(django_user_model, adviser_group):
+    """A staff member who is not a superuser and gets only the adviser group's rights, as
+    the back-office and admin tests need (a superuser would pass every permission check)."""
+    user = django_user_model.objects.create_user(username="adviseur", email="adviseur@example.org")
+    user.is_staff = True
+    user.save(update_fields=["is_staff"])
+    user.groups.add(adviser_group)
+    return user
+
+
+@pytest.fixture
+def adviser_client(client, adviser):
+    """The test client, logged in as the adviser, for the back-office and admin tests."""
+    client.force_login(adviser)
+    return client
 
 
 def pytest_collection_modifyitems(config, items):

@@ -22,9 +22,10 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 
-from registrations.services import AttendeeData, register_group
+from registrations.signup import AttendeeData, register_group
 from sessions.models import Event
 from tests.factories import EventFactory, ProgrammeItemFactory, ThemeSessionFactory
+from tests.signup_posts import event_url
 
 PROJECT = Path(settings.BASE_DIR)
 PO_PATH = PROJECT / "locale" / "en" / "LC_MESSAGES" / "django.po"
@@ -355,8 +356,8 @@ def dutch_leftovers(text: str) -> list[str]:
 def english_pages(client: Client, event, sessions, settings) -> Iterator[tuple[str, object]]:
     """Yield (name, response) for every public page a visitor can reach, in that order."""
     signup_url = reverse("registrations:signup", args=[event.slug])
-    yield "event list", client.get(reverse("sessions:event_list"))
-    yield "event page", client.get(event.get_absolute_url())
+    yield "event list", client.get(reverse("registrations:event_list"))
+    yield "event page", client.get(event_url(event))
     yield "sign-up page", client.get(signup_url)
     yield (
         "refused sign-up",
@@ -384,12 +385,14 @@ def english_pages(client: Client, event, sessions, settings) -> Iterator[tuple[s
     yield (
         "registration page after a change",
         client.post(
-            registration.get_absolute_url(),
-            {
-                "action": "move",
-                "attendee": registration.attendees.get().pk,
-                "session": sessions[1].pk,
-            },
+            reverse(
+                "registrations:change_session",
+                kwargs={
+                    "token": registration.token,
+                    "attendee_id": registration.attendees.get().pk,
+                },
+            ),
+            {"session": sessions[1].pk},
             follow=True,
         ),
     )
@@ -505,7 +508,7 @@ def test_default_language_is_dutch_even_for_an_english_browser(english_event):
     client = Client(headers={"accept-language": "en-GB,en;q=0.9"})
 
     # Act
-    response = client.get(reverse("sessions:event_list"))
+    response = client.get(reverse("registrations:event_list"))
 
     # Assert
     page = response.content.decode()
@@ -520,7 +523,7 @@ def test_language_switch_makes_following_pages_english(english_event):
 
     # Act: the link in the page header.
     switched = client.get("/taal/en/", {"next": "/"})
-    response = client.get(reverse("sessions:event_list"))
+    response = client.get(reverse("registrations:event_list"))
 
     # Assert
     assert (switched.status_code, switched.headers["Location"]) == (302, "/")
@@ -533,8 +536,8 @@ def test_language_switch_makes_following_pages_english(english_event):
 
 def test_language_switch_back_to_dutch(english_client, english_event):
     # Act
-    english_client.post("/i18n/setlang/", {"language": "nl", "next": "/"})
-    response = english_client.get(reverse("sessions:event_list"))
+    english_client.get("/taal/nl/", {"next": "/"})
+    response = english_client.get(reverse("registrations:event_list"))
 
     # Assert
     assert '<html lang="nl">' in response.content.decode()
@@ -546,8 +549,8 @@ def test_language_switch_is_offered_on_public_pages(english_event, english_clien
     switch = re.compile(r'<a class="btn btn-link" href="/taal/(\w+)/\?next=[^"]*"[^>]*>([^<]+)</a>')
 
     # Act
-    dutch = Client().get(event.get_absolute_url()).content.decode()
-    english = english_client.get(event.get_absolute_url()).content.decode()
+    dutch = Client().get(event_url(event)).content.decode()
+    english = english_client.get(event_url(event)).content.decode()
 
     # Assert
     assert switch.findall(dutch) == [("en", "English")]
@@ -569,7 +572,7 @@ def test_pages_vary_on_the_language_cookie(english_event):
     event, _sessions = english_event
 
     # Act
-    response = Client().get(event.get_absolute_url())
+    response = Client().get(event_url(event))
 
     # Assert: a shared cache must not hand the Dutch page to someone who chose English.
     assert "Cookie" in response.headers["Vary"]

@@ -24,6 +24,7 @@ from django.urls import reverse
 
 from registrations.management.commands.seed_demo import DEMO_SLUG
 from sessions.models import Event
+from tests.signup_posts import event_url, signup_url
 
 HERE = Path(__file__).parent
 SCREENSHOTS = HERE / "screenshots"
@@ -220,15 +221,15 @@ def public_pages(demo_event, fill_signup) -> Callable[..., Iterator[str]]:
     the event, the sign-up form, the form refused (sent empty), the confirmation after a
     sign-up of three, the privacy statement and the not-found page.
     """
-    event_url = demo_event.get_absolute_url()
-    signup_url = reverse("registrations:signup", args=[demo_event.slug])
+    event_page = event_url(demo_event)
+    signup_page = signup_url(demo_event)
 
     def walk(page, *, include_404: bool = True, group: int = 1) -> Iterator[str]:
         page.goto("/")
         yield "home"
-        page.goto(event_url)
+        page.goto(event_page)
         yield "event"
-        page.goto(signup_url)
+        page.goto(signup_page)
         yield "signup"
         _submit_signup(page)
         assert page.locator("#foutmeldingen").is_visible()

@@ -4,6 +4,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.signup_posts import event_url
 
 # On a phone, measured in CSS pixels. Controls and site-wide links get the 44 px of WCAG 2.5.5
 # (AAA), the size older fingers need; buttons, checkboxes and radios in both directions,
@@ -105,7 +106,7 @@ def test_screenshots_of_every_public_page(make_page, public_pages):
 
 
 def test_event_page_prints_without_navigation_or_buttons(page, demo_event):
-    page.goto(demo_event.get_absolute_url())
+    page.goto(event_url(demo_event))
     signup_buttons = page.get_by_role("link", name="Aanmelden", exact=True)
     expect(signup_buttons.first).to_be_visible()
 

@@ -13,9 +13,10 @@ from collections.abc import Callable
 import pytest
 from django.db import connection
 
-from registrations import services
+from registrations import changes, emails, signup
+from registrations.errors import RegistrationError
 from registrations.models import Attendee, Registration, Status
-from registrations.services import AttendeeData, RegistrationError, register_group
+from registrations.signup import AttendeeData, register_group
 from sessions.models import Event
 from tests.factories import EventFactory, ThemeSessionFactory
 
@@ -33,7 +34,7 @@ def _no_mail(monkeypatch):
         "queue_change_summary",
         "queue_staff_notice",
     ]:
-        monkeypatch.setattr(services.emails, name, lambda *args, **kwargs: None)
+        monkeypatch.setattr(emails, name, lambda *args, **kwargs: None)
 
 
 def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, object]]:
@@ -137,7 +138,7 @@ def test_simultaneous_signups_never_overfill_the_event(has_waiting_list, expecte
 
 def test_control_without_event_lock_simultaneous_signups_overbook(monkeypatch):
     # Arrange: take away the lock and widen the gap between counting and writing.
-    real_placement = services._placement
+    real_placement = signup.place_group
 
     def lock_event_without_lock(event_id: int) -> Event:
         return Event.objects.get(pk=event_id)
@@ -147,8 +148,8 @@ def test_control_without_event_lock_simultaneous_signups_overbook(monkeypatch):
         time.sleep(0.2)
         return status
 
-    monkeypatch.setattr(services, "lock_event", lock_event_without_lock)
-    monkeypatch.setattr(services, "_placement", slow_placement)
+    monkeypatch.setattr(signup, "lock_event", lock_event_without_lock)
+    monkeypatch.setattr(signup, "place_group", slow_placement)
     event = EventFactory(has_waiting_list=False)
     session = ThemeSessionFactory(event=event, capacity=10)
 
@@ -183,40 +184,37 @@ def test_simultaneous_signups_with_one_email_address_take_one_place():
     assert Attendee.objects.filter(event=event).count() == 1
 
 
-def make_signups(event: Event, session, count: int, *, start: int, status=Status.CONFIRMED):
-    """Create `count` one-person sign-ups in `session` directly, as earlier sign-ups."""
+def make_signups(
+    sign_up, event: Event, session, count: int, *, start: int, status=Status.CONFIRMED
+):
+    """Create `count` one-person sign-ups in `session` one after another, as earlier sign-ups."""
     attendees = []
     for index in range(start, start + count):
-        registration = register_group(
-            event=event,
+        registration = sign_up(
+            event,
+            [(f"Lid {index}", f"vooraf{index}@example.org", session)],
             organisation_name=f"Huurdersvereniging Vooraf {index}",
             contact_name=f"Contact {index}",
             contact_email=f"vooraf{index}@example.org",
-            attendees=[
-                AttendeeData(
-                    name=f"Lid {index}", email=f"vooraf{index}@example.org", session_id=session.pk
-                )
-            ],
-            privacy_version="test",
         )
         assert registration.status == status
         attendees.append(registration.attendees.get())
     return attendees
 
 
-def test_simultaneous_moves_into_last_place_only_one_succeeds():
+def test_simultaneous_moves_into_last_place_only_one_succeeds(sign_up):
     # Arrange: the target session has one free place; ten people want it.
     event = EventFactory(has_waiting_list=False)
     roomy = ThemeSessionFactory(event=event)
     target = ThemeSessionFactory(event=event, capacity=10)
-    make_signups(event, target, 9, start=0)
-    movers = make_signups(event, roomy, 10, start=100)
+    make_signups(sign_up, event, target, 9, start=0)
+    movers = make_signups(sign_up, event, roomy, 10, start=100)
 
     # Act
     results = run_together(
         10,
         lambda index: (
-            services.move_attendee(attendee=movers[index], session=target, by_staff=True).pk
+            changes.move_attendee(attendee=movers[index], session=target, by_staff=True).pk
         ),
     )
 
@@ -226,21 +224,21 @@ def test_simultaneous_moves_into_last_place_only_one_succeeds():
     assert confirmed_in(session=target) == 10
 
 
-def test_simultaneous_cancellations_and_moves_never_overfill_a_session():
+def test_simultaneous_cancellations_and_moves_never_overfill_a_session(sign_up):
     # Arrange: a full session with two groups waiting; five people cancel while ten others
     # move in and the waiting list is promoted, all at once.
     event = EventFactory(has_waiting_list=True)
     roomy = ThemeSessionFactory(event=event)
     target = ThemeSessionFactory(event=event, capacity=10)
-    inside = make_signups(event, target, 10, start=0)
-    waiting = make_signups(event, target, 2, start=50, status=Status.WAITING)
-    movers = make_signups(event, roomy, 10, start=100)
+    inside = make_signups(sign_up, event, target, 10, start=0)
+    waiting = make_signups(sign_up, event, target, 2, start=50, status=Status.WAITING)
+    movers = make_signups(sign_up, event, roomy, 10, start=100)
 
     def work(index: int) -> str:
         if index < 5:
-            return str(services.cancel_attendee(attendee=inside[index], by_staff=True).status)
+            return str(changes.cancel_attendee(attendee=inside[index], by_staff=True).status)
         return str(
-            services.move_attendee(
+            changes.move_attendee(
                 attendee=movers[index - 5], session=target, by_staff=True
             ).session_id
         )

@@ -14,8 +14,8 @@ from django.utils import timezone, translation
 from icalendar import Calendar
 
 from registrations import emails
+from registrations.changes import cancel_attendee, cancel_registration
 from registrations.models import Registration, Status
-from registrations.services import cancel_attendee, cancel_registration
 from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import signup_data
 
@@ -45,12 +45,6 @@ class FailingBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise OSError("Connection refused")
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hash passwords cheaply: `admin_client` logs in a superuser."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def next_monday(after: datetime.date) -> datetime.date:
@@ -422,6 +416,33 @@ def test_send_reminders_twice_sends_each_reminder_once(reminder_setup, mailoutbo
     # Assert
     assert sent_first == 2
     assert len(mailoutbox) == 2
+
+
+def test_send_reminders_one_failing_mail_stops_no_other_and_is_tried_again(
+    reminder_setup, mailoutbox, monkeypatch
+):
+    # Arrange: the mail server refuses the first organisation's reminder, once.
+    real_send = emails.send_reminder
+    refused = []
+
+    def refuse_first_once(registration):
+        if registration.contact_email == "first@example.org" and not refused:
+            refused.append(registration.pk)
+            raise OSError("Connection refused")
+        real_send(registration)
+
+    monkeypatch.setattr(emails, "send_reminder", refuse_first_once)
+    first_run = StringIO()
+
+    # Act
+    call_command("send_reminders", days=3, stdout=first_run)
+    sent_in_first_run = sorted(m.to[0] for m in mailoutbox)
+    call_command("send_reminders", days=3, stdout=StringIO())
+
+    # Assert
+    assert first_run.getvalue().strip() == "Reminders sent: 1, failed: 1."
+    assert sent_in_first_run == ["second@example.org"]
+    assert sorted(m.to[0] for m in mailoutbox) == ["first@example.org", "second@example.org"]
 
 
 def test_reminder_carries_the_calendar_entry(reminder_setup, mailoutbox):

@@ -5,34 +5,17 @@ import io
 
 import pytest
 from django.contrib.auth.models import Permission
-from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory
+from django.contrib.messages import get_messages
 from django.urls import reverse
 
-from registrations import exports, services
+from registrations import changes, exports
 from registrations.models import Attendee
-from registrations.services import AttendeeData
 from tests.factories import EventFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
 
 BOM = "\ufeff"
 EXPORT_URLS = ["event_export", "session_export", "presence_list"]
-
-
-def sign_up(event, organisation, *members):
-    """Sign up (name, e-mail, session) members of one organisation through the service."""
-    return services.register_group(
-        event=event,
-        organisation_name=organisation,
-        contact_name=f"Contact {organisation}",
-        contact_email=f"contact.{members[0][1]}",
-        attendees=[
-            AttendeeData(name=name, email=email, session_id=session.pk)
-            for name, email, session in members
-        ],
-        privacy_version="test",
-    )
 
 
 def read_text(content, *, flavour):
@@ -58,18 +41,22 @@ def url_for(name, event, session):
 
 
 @pytest.fixture
-def lab(event):
+def lab(event, sign_up):
     """An event with two organisations (two and one board members) and one cancellation."""
     duurzaamheid, financien, werksessie, _jaarcyclus = event.sessions.all()
-    sign_up(
-        event,
+
+    def organisation(name, *members):
+        contact = {"contact_name": f"Contact {name}", "contact_email": f"contact.{members[0][1]}"}
+        return sign_up(event, list(members), organisation_name=name, **contact)
+
+    organisation(
         "Huurdersvereniging De Brug",
         ("Anna de Vries", "anna@example.org", duurzaamheid),
         ("Jan-Willem", "jw@example.org", financien),
     )
-    sign_up(event, "'t Hoen", ("Piet Bakker", "piet@example.org", duurzaamheid))
-    gone = sign_up(event, "Bewonersraad Oost", ("Els Jansen", "els@example.org", werksessie))
-    services.cancel_attendee(attendee=gone.attendees.get(), by_staff=True)
+    organisation("'t Hoen", ("Piet Bakker", "piet@example.org", duurzaamheid))
+    gone = organisation("Bewonersraad Oost", ("Els Jansen", "els@example.org", werksessie))
+    changes.cancel_attendee(attendee=gone.attendees.get(), by_staff=True)
     return event
 
 
@@ -190,13 +177,17 @@ def test_event_export_unknown_format_falls_back_to_excel_nl(client, admin_user, 
     assert len(rows) == 4
 
 
-def test_event_export_orders_by_organisation_then_sign_up(client, admin_user, event):
+def test_event_export_orders_by_organisation_then_sign_up(client, admin_user, event, sign_up):
     # Arrange: sign-ups arrive in another order than the names.
     session = event.sessions.first()
-    sign_up(event, "Charlie", ("C1", "c1@example.org", session))
-    sign_up(event, "Alfa", ("A1", "a1@example.org", session))
-    sign_up(event, "Bravo", ("B1", "b1@example.org", session))
-    sign_up(event, "Alfa", ("A2", "a2@example.org", session), ("A3", "a3@example.org", session))
+    sign_up(event, [("C1", "c1@example.org", session)], organisation_name="Charlie")
+    sign_up(event, [("A1", "a1@example.org", session)], organisation_name="Alfa")
+    sign_up(event, [("B1", "b1@example.org", session)], organisation_name="Bravo")
+    sign_up(
+        event,
+        [("A2", "a2@example.org", session), ("A3", "a3@example.org", session)],
+        organisation_name="Alfa",
+    )
     client.force_login(admin_user)
 
     # Act
@@ -209,18 +200,20 @@ def test_event_export_orders_by_organisation_then_sign_up(client, admin_user, ev
 
 @pytest.mark.parametrize("flavour", ["excel-nl", "csv"])
 def test_event_export_neutralises_formulas_and_keeps_plain_names(
-    client, admin_user, event, flavour
+    client, admin_user, event, sign_up, flavour
 ):
     # Arrange
     session = event.sessions.first()
     sign_up(
         event,
-        '=HYPERLINK("http://example.org","org")',
-        ('=HYPERLINK("http://example.org","x")', "a@example.org", session),
-        ("@SUM(A1)", "b@example.org", session),
-        ("-2+3", "c@example.org", session),
+        [
+            ('=HYPERLINK("http://example.org","x")', "a@example.org", session),
+            ("@SUM(A1)", "b@example.org", session),
+            ("-2+3", "c@example.org", session),
+        ],
+        organisation_name='=HYPERLINK("http://example.org","org")',
     )
-    sign_up(event, "'t Hoen", ("Jan-Willem", "d@example.org", session))
+    sign_up(event, [("Jan-Willem", "d@example.org", session)], organisation_name="'t Hoen")
     client.force_login(admin_user)
 
     # Act
@@ -347,14 +340,32 @@ def test_admin_action_exports_selected_attendees(client, admin_user, lab):
     ]
 
 
-def test_export_attendees_without_permission_is_refused(django_user_model, lab):
-    # Arrange
-    request = RequestFactory().post("/admin/registrations/attendee/")
-    request.user = django_user_model.objects.create_user("kijker", is_staff=True)
+def test_admin_action_export_refused_without_permission(client, django_user_model, lab):
+    # Arrange: staff who may see and change board members, but not export personal data.
+    viewer = django_user_model.objects.create_user("kijker", is_staff=True)
+    viewer.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="registrations",
+            codename__in=["view_attendee", "change_attendee"],
+        )
+    )
+    client.force_login(viewer)
+    url = reverse("admin:registrations_attendee_changelist")
 
-    # Act / Assert
-    with pytest.raises(PermissionDenied):
-        exports.export_attendees(request, Attendee.objects.all(), filename="deelnemers-selectie")
+    # Act
+    page = client.get(url)
+    response = client.post(
+        url,
+        {"action": "export_selected", "_selected_action": [a.pk for a in Attendee.objects.all()]},
+    )
+
+    # Assert: not offered, and refused when posted anyway.
+    offered = [name for name, _label in page.context["action_form"].fields["action"].choices]
+    assert "cancel_attendees" in offered
+    assert "export_selected" not in offered
+    assert response.status_code == 302
+    assert "Content-Disposition" not in response.headers
+    assert [m.message for m in get_messages(response.wsgi_request)] == ["Geen actie geselecteerd."]
 
 
 @pytest.mark.parametrize("name", EXPORT_URLS)

@@ -166,8 +166,6 @@ def last_value(value):
 
 
 SELF_SERVICE_FIELDS = [
-    "action",
-    "attendee",
     "session",
     "confirm",
     "new-name",
@@ -340,6 +338,10 @@ def two_signups(sign_up, event):
     )
 
 
+# The addresses of the changes on the manage page; those about one board member carry its id.
+SELF_SERVICE_ACTIONS = ["change_session", "cancel_attendee", "cancel_all", "add_colleague"]
+
+
 def their_rows(registration: Registration) -> list[tuple]:
     return [
         (registration.status, registration.contact_name),
@@ -355,32 +357,35 @@ def test_self_service_hostile_input_never_500_and_refusal_writes_nothing(
     mine, theirs = two_signups.mine, two_signups.theirs
     own_ids, foreign_ids = two_signups.own_ids, two_signups.foreign_ids
     session_ids, other_session = two_signups.session_ids, two_signups.other_session
-    url = mine.get_absolute_url()
     n = next(unique_numbers)
 
     ids = st.sampled_from(own_ids + foreign_ids + session_ids + [other_session])
     field_value = st.one_of(ids, hostile_value, st.lists(ids, min_size=2, max_size=3))
-    # Start from what the page's own forms send, with this sign-up's board members or the
-    # other one's (the likeliest attack), then break it.
-    attendee = st.sampled_from(own_ids + foreign_ids)
+    # Start from what the page's own forms send, to the address of one change, naming this
+    # sign-up's board members or the other one's (the likeliest attack), then break it.
+    action = data.draw(st.sampled_from(SELF_SERVICE_ACTIONS), label="action")
+    kwargs = {"token": mine.token}
+    if action in ("change_session", "cancel_attendee"):
+        kwargs["attendee_id"] = data.draw(
+            st.sampled_from([*own_ids, *foreign_ids, *session_ids, other_session, "0", "9" * 30]),
+            label="attendee in the address",
+        )
+    url = reverse(f"registrations:{action}", kwargs=kwargs)
     session = st.sampled_from([*session_ids, other_session])
     body = data.draw(
-        st.one_of(
-            st.fixed_dictionaries(
-                {"action": st.just("move"), "attendee": attendee, "session": session}
-            ),
-            st.fixed_dictionaries({"action": st.just("cancel"), "attendee": attendee}),
-            st.just({"action": "cancel", "confirm": "on"}),
-            st.fixed_dictionaries(
+        {
+            "change_session": st.fixed_dictionaries({"session": session}),
+            "cancel_attendee": st.just({}),
+            "cancel_all": st.just({"confirm": "on"}),
+            "add_colleague": st.fixed_dictionaries(
                 {
-                    "action": st.just("add"),
                     "new-name": typed_name,
                     "new-email": st.just(f"nieuw{n}@example.org"),
                     "new-session": session,
                     "new-dietary_wishes": st.just(""),
                 }
             ),
-        ),
+        }[action],
         label="form",
     )
     changes = data.draw(
@@ -396,21 +401,22 @@ def test_self_service_hostile_input_never_500_and_refusal_writes_nothing(
             body.pop(key, None)
         else:
             body[key] = value
-    action = body.get("action")
     encoding = data.draw(st.sampled_from(ENCODINGS), label="encoding")
 
     def check():
         state_before = rows()
         theirs_before = their_rows(theirs)
         response = post(client, url, body, encoding=encoding)
-        hypothesis.event(f"status {response.status_code}")
+        hypothesis.event(f"{action}: status {response.status_code}")
         assert response.status_code < 500
         assert their_rows(theirs) == theirs_before  # never another organisation's sign-up
         if response.status_code != 302:
             assert rows() == state_before
             return
-        assert last_value(action) in ("add", "move", "cancel")
-        if last_value(action) == "add":
+        assert response.headers["Location"] == mine.get_absolute_url()
+        if "attendee_id" in kwargs:  # only this sign-up's own board members can be changed
+            assert kwargs["attendee_id"] in own_ids
+        if action == "add_colleague":
             added = Attendee.objects.latest("pk")
             assert added.registration_id == mine.pk
             assert added.name == last_value(body["new-name"]).strip()

@@ -1,9 +1,21 @@
-"""Query counts of the sign-up pages: equal for a small and a large case."""
+"""Query counts of the sign-up pages and the back office's lists: equal for a small and a
+large case."""
+
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
-from tests.factories import AttendeeFactory, RegistrationFactory
+from registrations.models import Attendee, Invoice, Status
+from sessions.models import Event
+from tests.factories import (
+    AttendeeFactory,
+    EventFactory,
+    ProgrammeItemFactory,
+    RegistrationFactory,
+    ThemeSessionFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -38,4 +50,75 @@ def test_confirmation_page_query_count_does_not_grow(
     # the sessions with their seat counts (for changing a session).
     with django_assert_num_queries(3):
         response = client.get(registration.get_absolute_url())
+    assert response.status_code == 200
+
+
+# The back office ------------------------------------------------------------------------------
+
+
+DIETS = ["", "", "Vegetarisch", "", "Glutenvrij", "", "vegetarisch "]
+
+
+def busy_event(attendees: int) -> Event:
+    """Build a lab with `attendees` board members from organisations of up to three people.
+
+    Registrations come from the factory and attendees are bulk-inserted; every third
+    organisation has paid, and some sign-ups are cancelled or on the waiting list.
+    """
+    event = EventFactory(has_waiting_list=True)
+    sessions = ThemeSessionFactory.create_batch(4, event=event, capacity=400)
+    ProgrammeItemFactory(event=event)
+    statuses = [Status.CONFIRMED] * 5 + [Status.CANCELLED, Status.WAITING]
+    registrations = [
+        RegistrationFactory(event=event, status=statuses[n % len(statuses)])
+        for n in range((attendees + 2) // 3)
+    ]
+    Attendee.objects.bulk_create(
+        AttendeeFactory.build(
+            registration=registrations[n // 3],
+            session=sessions[n % len(sessions)],
+            dietary_wishes=DIETS[n % len(DIETS)],
+        )
+        for n in range(attendees)
+    )
+    Invoice.objects.filter(event=event).update(attendee_count=3, amount_due=Decimal("100.00"))
+    paid = Invoice.objects.filter(event=event).order_by("pk")[::3]
+    Invoice.objects.filter(pk__in=[invoice.pk for invoice in paid]).update(
+        amount_paid=Decimal("100.00"), paid_at=timezone.now()
+    )
+    return event
+
+
+# Found by running once; they must be the same for 10 and for 300 attendees. Each includes
+# the session and user look-ups of the logged-in superuser.
+# The attendee list skips the second count of all rows (show_full_result_count = False).
+QUERIES = {"attendee": 6, "registration": 8, "invoice": 6, "overview": 9}
+
+SIZES = pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])
+
+
+@SIZES
+@pytest.mark.parametrize("page", ["attendee", "registration", "invoice"])
+def test_changelist_query_count_does_not_grow(
+    admin_client, django_assert_num_queries, attendees, page
+):
+    # Arrange
+    busy_event(attendees)
+
+    # Act / Assert
+    with django_assert_num_queries(QUERIES[page]):
+        response = admin_client.get(reverse(f"admin:registrations_{page}_changelist"))
+    assert response.status_code == 200
+
+
+@SIZES
+def test_event_overview_query_count_does_not_grow(
+    admin_client, django_assert_num_queries, attendees
+):
+    # Arrange
+    event = busy_event(attendees)
+
+    # Act / Assert
+    with django_assert_num_queries(QUERIES["overview"]):
+        response = admin_client.get(reverse("admin:theme_sessions_event_overview", args=[event.pk]))
     assert response.status_code == 200

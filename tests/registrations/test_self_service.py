@@ -1,25 +1,33 @@
-"""The manage page behind the secret link: view, move, add, cancel, until the deadline."""
+"""The manage page behind the secret link: view it, and move, add and cancel, each on its own
+URL, until the deadline."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
+from registrations import changes, signup
 from registrations.models import LOOKUP_LENGTH, Attendee, Registration, Status
+from tests.db_checks import InjectedFailure, db_state, fail_after
+from tests.signup_posts import members_of
 
 pytestmark = pytest.mark.django_db
 
 
-def members_of(event, count, *, prefix="lid"):
-    """Return `count` board members, each in the next session of the event."""
-    sessions = list(event.sessions.all())
-    return [
-        (f"Bestuurslid {prefix} {n}", f"{prefix}{n}@example.org", sessions[n % len(sessions)])
-        for n in range(count)
-    ]
+def action_url(registration, name, attendee=None):
+    """Return the address of one change on the manage page (`registrations:<name>`)."""
+    kwargs = {"token": registration.token}
+    if attendee is not None:
+        kwargs["attendee_id"] = attendee.pk
+    return reverse(f"registrations:{name}", kwargs=kwargs)
+
+
+def messages_of(response):
+    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
 
 
 def snapshot(registration):
@@ -86,19 +94,54 @@ def lookup_only_token(token):
 )
 @pytest.mark.parametrize("method", ["get", "post"])
 def test_detail_with_a_bad_token_is_not_found(client, event, sign_up, mangle, method):
-    # Arrange
+    # Arrange: the page itself is read with GET; a change (cancel everyone) is a POST.
     registration = sign_up(event, members_of(event, 1))
-    url = reverse("registrations:detail", kwargs={"token": mangle(registration.token)})
+    token = mangle(registration.token)
+    name = {"get": "detail", "post": "cancel_all"}[method]
+    url = reverse(f"registrations:{name}", kwargs={"token": token})
     before = snapshot(registration)
 
     # Act
-    response = getattr(client, method)(url, {"action": "cancel", "confirm": "on"})
+    response = getattr(client, method)(url, {"confirm": "on"})
 
     # Assert
-    assert url != registration.get_absolute_url()
+    assert token != registration.token
     assert response.status_code == 404
     assertNotContains(response, "De Linde", status_code=404)
     assert snapshot(registration) == before
+
+
+def test_detail_refuses_a_post_and_changes_nothing(client, event, sign_up):
+    # Arrange: changes have their own addresses; the page itself only shows.
+    registration = sign_up(event, members_of(event, 2))
+    before = snapshot(registration)
+
+    # Act
+    response = client.post(registration.get_absolute_url(), {"confirm": "on"})
+
+    # Assert
+    assert response.status_code == 405
+    assert snapshot(registration) == before
+
+
+def test_detail_forms_post_to_their_own_addresses(client, event, sign_up):
+    # Arrange
+    registration = sign_up(event, members_of(event, 2))
+    first, second = registration.attendees.order_by("pk")
+
+    # Act
+    response = client.get(registration.get_absolute_url())
+
+    # Assert
+    for url in [
+        action_url(registration, "change_session", first),
+        action_url(registration, "change_session", second),
+        action_url(registration, "cancel_attendee", first),
+        action_url(registration, "cancel_attendee", second),
+        action_url(registration, "add_colleague"),
+        action_url(registration, "cancel_all"),
+    ]:
+        assertContains(response, f'action="{url}"', count=1)
 
 
 # Moving to another session -------------------------------------------------------------------
@@ -115,13 +158,13 @@ def test_move_changes_the_session_and_mails_a_summary(
     # Act
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            registration.get_absolute_url(),
-            {"action": "move", "attendee": attendee.pk, "session": target.pk},
+            action_url(registration, "change_session", attendee), {"session": target.pk}
         )
 
     # Assert
     assert response.status_code == 302
     assert response["Location"] == registration.get_absolute_url()
+    assert messages_of(response) == [("success", "Bestuurslid lid 0 gaat naar ‘Werksessie’.")]
     attendee.refresh_from_db()
     assert attendee.session == target
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
@@ -149,14 +192,33 @@ def test_move_into_a_full_session_is_refused(
     # Act
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            registration.get_absolute_url(),
-            {"action": "move", "attendee": attendee.pk, "session": full.pk},
+            action_url(registration, "change_session", attendee), {"session": full.pk}
         )
 
-    # Assert
+    # Assert: the page again, with the message at the form that was sent.
     assertContains(response, "De sessie ‘Werksessie’ is vol.", count=1)
+    assert response.context["registration"] == registration
     assert snapshot(registration) == before
     assert mailoutbox == []
+
+
+def test_move_of_a_cancelled_member_is_refused_with_a_message(client, event, sign_up):
+    # Arrange: a stale page (e.g. a second tab) still offers to move a member since cancelled.
+    registration = sign_up(event, members_of(event, 2))
+    gone = registration.attendees.order_by("pk").first()
+    changes.cancel_attendee(attendee=gone, by_staff=False)
+    before = snapshot(registration)
+
+    # Act
+    response = client.post(
+        action_url(registration, "change_session", gone),
+        {"session": event.sessions.get(title="Jaarcyclus").pk},
+        follow=True,
+    )
+
+    # Assert
+    assertContains(response, "Deze deelnemer is afgemeld en kan niet worden verplaatst.", count=1)
+    assert snapshot(registration) == before
 
 
 # Cancelling ---------------------------------------------------------------------------------
@@ -172,12 +234,11 @@ def test_cancel_one_of_three_lowers_the_price_and_mails_a_summary(
 
     # Act
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            registration.get_absolute_url(), {"action": "cancel", "attendee": leaving.pk}
-        )
+        response = client.post(action_url(registration, "cancel_attendee", leaving))
 
     # Assert
     assert response.status_code == 302
+    assert response["Location"] == registration.get_absolute_url()
     registration.invoice.refresh_from_db()
     assert registration.invoice.amount_due == Decimal("85.00")
     page = client.get(registration.get_absolute_url())
@@ -198,7 +259,7 @@ def test_cancel_everyone_without_confirm_is_refused(client, event, sign_up):
     before = snapshot(registration)
 
     # Act
-    response = client.post(registration.get_absolute_url(), {"action": "cancel"})
+    response = client.post(action_url(registration, "cancel_all"))
 
     # Assert
     assertContains(response, "Vink aan dat u iedereen wilt afmelden.", count=1)
@@ -213,12 +274,11 @@ def test_cancel_everyone_with_confirm_cancels_all_and_keeps_the_rows(
 
     # Act
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            registration.get_absolute_url(), {"action": "cancel", "confirm": "on"}
-        )
+        response = client.post(action_url(registration, "cancel_all"), {"confirm": "on"})
 
     # Assert
     assert response.status_code == 302
+    assert response["Location"] == registration.get_absolute_url()
     registration.refresh_from_db()
     registration.invoice.refresh_from_db()
     assert registration.status == Status.CANCELLED
@@ -232,7 +292,6 @@ def test_cancel_everyone_with_confirm_cancels_all_and_keeps_the_rows(
 
 def add_data(name, email, session):
     return {
-        "action": "add",
         "new-name": name,
         "new-email": email,
         "new-session": session.pk,
@@ -251,11 +310,13 @@ def test_add_colleague_joins_and_reprices(
     # Act
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            registration.get_absolute_url(), add_data("Nieuw Lid", "nieuw@example.org", session)
+            action_url(registration, "add_colleague"),
+            add_data("Nieuw Lid", "nieuw@example.org", session),
         )
 
     # Assert
     assert response.status_code == 302
+    assert response["Location"] == registration.get_absolute_url()
     registration.invoice.refresh_from_db()
     assert registration.invoice.amount_due == Decimal("85.00")
     added = registration.attendees.get(email="nieuw@example.org")
@@ -291,7 +352,7 @@ def test_add_beyond_the_group_limit_is_refused(client, event, sign_up):
 
     # Act
     response = client.post(
-        registration.get_absolute_url(),
+        action_url(registration, "add_colleague"),
         add_data("Derde", "derde@example.org", event.sessions.first()),
     )
 
@@ -313,7 +374,7 @@ def test_add_with_an_email_already_at_the_event_is_refused(client, event, sign_u
 
     # Act
     response = client.post(
-        registration.get_absolute_url(),
+        action_url(registration, "add_colleague"),
         add_data("Joop", "Joop@Example.org", event.sessions.first()),
     )
 
@@ -341,7 +402,7 @@ def test_detail_after_the_deadline_offers_no_changes(client, closed_registration
 
     # Assert
     assertContains(response, "neem dan contact op met Atrivé", count=1)
-    assertNotContains(response, 'name="action"')
+    assertNotContains(response, '<form method="post"')
     assertNotContains(response, 'name="new-name"')
 
 
@@ -350,26 +411,52 @@ def test_change_after_the_deadline_is_refused(client, event, closed_registration
     # Arrange
     attendee = closed_registration.attendees.first()
     other_session = event.sessions.get(title="Jaarcyclus")
-    data = {
-        "move": {"action": "move", "attendee": attendee.pk, "session": other_session.pk},
-        "cancel-one": {"action": "cancel", "attendee": attendee.pk},
-        "cancel-all": {"action": "cancel", "confirm": "on"},
-        "add": add_data("Laat", "laat@example.org", other_session),
+    url, data = {
+        "move": (
+            action_url(closed_registration, "change_session", attendee),
+            {"session": other_session.pk},
+        ),
+        "cancel-one": (action_url(closed_registration, "cancel_attendee", attendee), {}),
+        "cancel-all": (action_url(closed_registration, "cancel_all"), {"confirm": "on"}),
+        "add": (
+            action_url(closed_registration, "add_colleague"),
+            add_data("Laat", "laat@example.org", other_session),
+        ),
     }[action]
     before = snapshot(closed_registration)
 
     # Act
-    response = client.post(closed_registration.get_absolute_url(), data, follow=True)
+    response = client.post(url, data, follow=True)
 
     # Assert
+    assert response.redirect_chain == [(closed_registration.get_absolute_url(), 302)]
     assertContains(response, "Wijzigen kan niet meer. Neem contact op met Atrivé.", count=1)
     assert snapshot(closed_registration) == before
+
+
+def test_change_of_a_cancelled_signup_is_refused(client, event, sign_up):
+    # Arrange: everyone was cancelled; the link still shows the page, but changes nothing.
+    registration = sign_up(event, members_of(event, 1))
+    changes.cancel_registration(registration=registration, by_staff=False)
+    before = snapshot(registration)
+
+    # Act
+    response = client.post(
+        action_url(registration, "add_colleague"),
+        add_data("Terug", "terug@example.org", event.sessions.first()),
+        follow=True,
+    )
+
+    # Assert
+    assert response.redirect_chain == [(registration.get_absolute_url(), 302)]
+    assertContains(response, "Wijzigen kan niet meer. Neem contact op met Atrivé.", count=1)
+    assert snapshot(registration) == before
 
 
 # Someone else's board member ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("action", ["move", "cancel"])
+@pytest.mark.parametrize("action", ["change_session", "cancel_attendee"], ids=["move", "cancel"])
 def test_change_of_another_registrations_attendee_is_not_found(client, event, sign_up, action):
     # Arrange
     registration = sign_up(event, members_of(event, 1))
@@ -384,11 +471,85 @@ def test_change_of_another_registrations_attendee_is_not_found(client, event, si
 
     # Act
     response = client.post(
-        registration.get_absolute_url(),
-        {"action": action, "attendee": stranger.pk, "session": event.sessions.last().pk},
+        action_url(registration, action, stranger), {"session": event.sessions.last().pk}
     )
 
     # Assert
     assert response.status_code == 404
     assert (snapshot(registration), snapshot(other)) == before
     assert Registration.objects.count() == 2
+
+
+# A failure halfway through a change writes nothing -------------------------------------------
+
+
+def test_self_service_add_failing_halfway_writes_nothing(client, busy_registration, monkeypatch):
+    # Arrange: pricing fails after the new board member's row was written.
+    state_before = db_state()
+    seen = []
+    fail_after(monkeypatch, signup, "recompute_invoice", seen=seen)
+    session = busy_registration.event.sessions.first()
+
+    # Act
+    with pytest.raises(InjectedFailure):
+        client.post(
+            action_url(busy_registration, "add_colleague"),
+            {"new-name": "Cor Lid", "new-email": "cor@example.org", "new-session": session.pk},
+        )
+
+    # Assert
+    assert len(seen[0]["attendees"]) == len(state_before["attendees"]) + 1  # really halfway
+    assert db_state() == state_before
+
+
+@pytest.mark.parametrize("failing", ["attendee-save", "waiting-list"])
+def test_self_service_move_failing_halfway_writes_nothing(
+    client, busy_registration, monkeypatch, failing
+):
+    # Arrange
+    attendee = busy_registration.attendees.get(email="anna@example.org")
+    target = busy_registration.event.sessions.exclude(pk=attendee.session_id).last()
+    state_before = db_state()
+    seen = []
+    if failing == "attendee-save":
+        fail_after(monkeypatch, Attendee, "save", seen=seen)
+    else:  # after the attendee row was saved in its new session
+        fail_after(monkeypatch, changes, "promote_waiting_list", seen=seen)
+
+    # Act
+    with pytest.raises(InjectedFailure):
+        client.post(
+            action_url(busy_registration, "change_session", attendee), {"session": target.pk}
+        )
+
+    # Assert
+    assert seen, "the failure was not reached"
+    if failing == "waiting-list":  # really halfway
+        moved = next(row for row in seen[0]["attendees"] if row[0] == attendee.pk)
+        assert moved[3] == target.pk
+    assert db_state() == state_before
+    attendee.refresh_from_db()
+    assert attendee.session_id != target.pk
+
+
+@pytest.mark.parametrize("everyone", [False, True], ids=["one-member", "whole-signup"])
+def test_self_service_cancel_failing_halfway_writes_nothing(
+    client, busy_registration, monkeypatch, everyone
+):
+    # Arrange: repricing fails after the board members were marked cancelled.
+    attendee = busy_registration.attendees.get(email="anna@example.org")
+    state_before = db_state()
+    seen = []
+    fail_after(monkeypatch, changes, "recompute_invoice", seen=seen)
+    if everyone:
+        url, data = action_url(busy_registration, "cancel_all"), {"confirm": "on"}
+    else:
+        url, data = action_url(busy_registration, "cancel_attendee", attendee), {}
+
+    # Act
+    with pytest.raises(InjectedFailure):
+        client.post(url, data)
+
+    # Assert
+    assert Status.CANCELLED in [row[2] for row in seen[0]["attendees"]]  # really halfway
+    assert db_state() == state_before

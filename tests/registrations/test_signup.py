@@ -7,7 +7,9 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from registrations import signup
 from registrations.models import Attendee, Organisation, Registration, Status
+from tests.db_checks import InjectedFailure, db_state, fail_after
 from tests.factories import (
     AttendeeFactory,
     EventFactory,
@@ -15,13 +17,13 @@ from tests.factories import (
     RegistrationFactory,
     ThemeSessionFactory,
 )
-from tests.signup_posts import row_counts, signup_data
+from tests.signup_posts import row_counts, signup_data, signup_url
 
 pytestmark = pytest.mark.django_db
 
 
 def post_signup(client, event, data, **kwargs):
-    return client.post(reverse("registrations:signup", args=[event.slug]), data, **kwargs)
+    return client.post(signup_url(event), data, **kwargs)
 
 
 # Sign-ups that succeed ---------------------------------------------------------------------
@@ -367,6 +369,26 @@ def test_signup_unknown_slug_not_found(client, event):
     assert row_counts() == counts_before
 
 
+# A failure halfway through writes nothing -----------------------------------------------------
+
+
+def test_signup_failing_halfway_writes_nothing(client, busy_registration, monkeypatch):
+    # Arrange: the same organisation signs up a third member; pricing fails after the rows.
+    event = busy_registration.event
+    state_before = db_state()
+    seen = []
+    fail_after(monkeypatch, signup, "recompute_invoice", seen=seen)
+    data = signup_data([("Cor Lid", "cor@example.org", event.sessions.first())])
+
+    # Act
+    with pytest.raises(InjectedFailure):
+        post_signup(client, event, data)
+
+    # Assert
+    assert len(seen[0]["attendees"]) == len(state_before["attendees"]) + 1  # really halfway
+    assert db_state() == state_before
+
+
 # The refused form itself ---------------------------------------------------------------------
 
 
@@ -440,7 +462,7 @@ def test_signup_tampered_row_count_refused(client, event, total_forms, message):
 
 
 def test_signup_page_shows_price_table_before_submitting(client, event):
-    response = client.get(reverse("registrations:signup", args=[event.slug]))
+    response = client.get(signup_url(event))
 
     assert response.status_code == 200
     assertContains(response, '<td class="text-end amount">€ 50,00</td>', count=1)
@@ -454,7 +476,7 @@ def test_signup_page_full_session_without_waiting_list_cannot_be_chosen(client, 
     AttendeeFactory(registration__event=event, session=full)
 
     # Act
-    response = client.get(reverse("registrations:signup", args=[event.slug]))
+    response = client.get(signup_url(event))
 
     # Assert: one disabled option in each of the three member rows.
     assertContains(
@@ -469,7 +491,7 @@ def test_signup_page_full_session_with_waiting_list_offers_waiting_list(client):
     AttendeeFactory(registration__event=event, session=full)
 
     # Act
-    response = client.get(reverse("registrations:signup", args=[event.slug]))
+    response = client.get(signup_url(event))
 
     # Assert
     assertContains(

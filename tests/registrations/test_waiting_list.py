@@ -9,17 +9,13 @@ from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains
 
+from registrations.changes import cancel_attendee
 from registrations.models import Registration, Status
-from registrations.services import cancel_attendee, refresh_event
-from tests.signup_posts import signup_data as shared_signup_data
+from registrations.waiting_list import refresh_event
+from tests.admin_posts import run_action
+from tests.signup_posts import signup_data, signup_url
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    """Hash passwords cheaply: `admin_client` logs in a superuser."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(params=["session", "event"])
@@ -89,8 +85,13 @@ def test_signup_for_a_full_lab_waits_and_pays_nothing(
     # Act
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            reverse("registrations:signup", args=[event.slug]),
-            signup_data([("Joop Voorbeeld", "joop@example.org", session)]),
+            signup_url(event),
+            signup_data(
+                [("Joop Voorbeeld", "joop@example.org", session)],
+                organisation_name="Bewonersraad De Eik",
+                contact_name="Joop Voorbeeld",
+                contact_email="joop@example.org",
+            ),
             follow=True,
         )
 
@@ -181,9 +182,8 @@ def test_refresh_event_after_more_places_admits_the_group(
 
 
 def admit(admin_client, registration):
-    return admin_client.post(
-        reverse("admin:registrations_registration_changelist"),
-        {"action": "admit_from_waiting_list", "_selected_action": [registration.pk]},
+    return run_action(
+        admin_client, "registrations/registration", "admit_from_waiting_list", [registration]
     )
 
 
@@ -212,9 +212,7 @@ def test_admit_action_moves_in_a_group_that_fits(
 
     # Assert
     assert response.status_code == 302
-    assert messages_of(response) == [
-        ("success", "Huurders waiting is van de wachtlijst geplaatst.")
-    ]
+    assert messages_of(response) == [("success", "Van de wachtlijst geplaatst: Huurders waiting.")]
     assert state(waiting) == CONFIRMED_ONE
     assert [s.split(":")[0] for s in subjects_to(mailoutbox, "waiting@example.org")] == [
         "Er is plaats"
@@ -259,16 +257,3 @@ def test_changelist_of_the_waiting_list_shows_oldest_first(admin_client, full_la
     # Assert
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [oldest, middle, newest]
-
-
-def signup_data(members, **fields):
-    """The sign-up form's POST body, from another organisation than the lab's first group."""
-    return (
-        shared_signup_data(
-            members,
-            organisation_name="Bewonersraad De Eik",
-            contact_name="Joop Voorbeeld",
-            contact_email="joop@example.org",
-        )
-        | fields
-    )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from registrations.models import Registration
-from registrations.services import anonymise_registrations
+from registrations.privacy import anonymise_registrations
 
 
 class Command(BaseCommand):

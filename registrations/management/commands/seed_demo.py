@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
+from django.db import connection
 from django.utils import timezone
 
 from sessions.models import Event
@@ -70,6 +71,18 @@ def demo_dates(today: datetime.date) -> tuple[datetime.date, datetime.datetime]:
     return monday, deadline
 
 
+def demo_login_refusal() -> str:
+    """Return why the demo login (a published password) may not be made here, or ""."""
+    if not settings.DEBUG:
+        return "DEBUG is off, so this may be a production site."
+    if connection.vendor != "sqlite" and not settings.ALLOW_DEMO_LOGIN:
+        return (
+            f"the database is {connection.vendor}, not the local SQLite file; "
+            "set ALLOW_DEMO_LOGIN=1 if it is a development database."
+        )
+    return ""
+
+
 class Command(BaseCommand):
     help = "Create the demo Participatielab (open for sign-up) and, with DEBUG on, a demo login."
 
@@ -120,7 +133,10 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo event is already there: /{event.slug}/ on {event.date}.")
 
-        if settings.DEBUG:
+        refusal = demo_login_refusal()
+        if refusal:
+            self.stdout.write(f"No demo login created: {refusal}")
+        else:
             self._ensure_demo_login()
 
     def _ensure_demo_login(self) -> None:

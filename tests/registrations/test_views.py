@@ -1,4 +1,5 @@
-"""The public pages about what is on offer: the list of labs and one lab's page."""
+"""The public pages about what is on offer: the list of labs, one lab's page with its free
+places, and the sign-up page's cached form."""
 
 import datetime
 
@@ -8,6 +9,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.factories import AttendeeFactory, EventFactory, ProgrammeItemFactory, ThemeSessionFactory
+from tests.signup_posts import event_url, signup_url
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +25,7 @@ def test_event_list_shows_published_upcoming_event(client):
     EventFactory(title="Participatielab vorig jaar", date=timezone.localdate().replace(year=2020))
 
     # Act
-    response = client.get(reverse("sessions:event_list"))
+    response = client.get(reverse("registrations:event_list"))
 
     # Assert
     assert response.status_code == 200
@@ -34,7 +36,7 @@ def test_event_list_shows_published_upcoming_event(client):
 
 
 def test_event_list_without_events_says_so(client, db):
-    response = client.get(reverse("sessions:event_list"))
+    response = client.get(reverse("registrations:event_list"))
 
     assertContains(response, "Er staan op dit moment geen bijeenkomsten gepland.", count=1)
 
@@ -44,7 +46,7 @@ def test_event_detail_shows_date_written_out_in_dutch(client):
     event = EventFactory(date=MONDAY, registration_deadline=MONDAY_DEADLINE)
 
     # Act
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     # Assert
     assertContains(response, "<dd>Maandag 3 juni 2030, 17:00–20:00 uur</dd>", count=1)
@@ -57,7 +59,7 @@ def test_event_detail_shows_programme_sessions_and_prices(client, event):
     ProgrammeItemFactory(event=event, time=datetime.time(18, 0), title="Pauze met soep")
 
     # Act
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     # Assert
     assertContains(response, '<th scope="row">17:00</th><td>Inloop</td>', count=1)
@@ -67,9 +69,7 @@ def test_event_detail_shows_programme_sessions_and_prices(client, event):
     assertContains(response, '<td class="text-end amount">€ 50,00</td>', count=1)
     assertContains(response, '<td class="text-end amount">€ 85,00</td>', count=1)
     assertContains(response, '<td class="text-end amount">€ 100,00</td>', count=1)
-    assertContains(
-        response, f'href="{reverse("registrations:signup", args=[event.slug])}"', count=2
-    )
+    assertContains(response, f'href="{signup_url(event)}"', count=2)
 
 
 def test_event_detail_session_with_maximum_shows_places_left(client, event):
@@ -80,7 +80,7 @@ def test_event_detail_session_with_maximum_shows_places_left(client, event):
     AttendeeFactory(registration__event=event, session=full)
 
     # Act
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     # Assert
     assertContains(response, '<p class="places">Nog 24 plaatsen vrij</p>', count=1)
@@ -93,23 +93,23 @@ def test_event_detail_after_deadline_says_sign_up_closed(client):
     event = EventFactory(registration_deadline=timezone.now() - datetime.timedelta(days=1))
 
     # Act
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     # Assert
     assertContains(response, "<strong>De aanmelding is gesloten.</strong>", count=1)
-    assertNotContains(response, reverse("registrations:signup", args=[event.slug]))
+    assertNotContains(response, signup_url(event))
 
 
 def test_event_detail_unpublished_not_found(client):
     event = EventFactory(is_published=False)
 
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
 
 
 def test_event_detail_unknown_slug_not_found(client, db):
-    response = client.get(reverse("sessions:event_detail", args=["bestaat-niet"]))
+    response = client.get(reverse("registrations:event_detail", args=["bestaat-niet"]))
 
     assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
 
@@ -125,7 +125,7 @@ def test_event_detail_query_count_does_not_grow(
 ):
     # Arrange
     event = make_busy_event(sessions=sessions, signups=signups)
-    url = reverse("sessions:event_detail", args=[event.slug])
+    url = event_url(event)
 
     # Act / Assert: the event, its sessions with seat counts, programme and price tiers;
     # once cached, only the event (its version keys the cached page).
@@ -152,7 +152,7 @@ def test_event_list_query_count_does_not_grow(
 
     # Act / Assert
     with django_assert_num_queries(1):
-        response = client.get(reverse("sessions:event_list"))
+        response = client.get(reverse("registrations:event_list"))
     assert len(response.context["events"]) == events
 
 
@@ -160,7 +160,7 @@ def test_event_page_cache_follows_free_places(client, sign_up):
     # Arrange: a session with two places, shown once so the page is cached.
     event = EventFactory()
     session = ThemeSessionFactory(event=event, title="Duurzaamheid", capacity=2)
-    url = reverse("sessions:event_detail", args=[event.slug])
+    url = event_url(event)
     assertContains(client.get(url), "Nog 2 plaatsen vrij")
 
     # Act: someone takes a place.
@@ -174,7 +174,7 @@ def test_signup_page_cache_follows_free_places(client, sign_up):
     # Arrange
     event = EventFactory()
     session = ThemeSessionFactory(event=event, title="Duurzaamheid", capacity=2)
-    url = reverse("registrations:signup", args=[event.slug])
+    url = signup_url(event)
     assertContains(client.get(url), "Duurzaamheid (nog 2 plaatsen)")
 
     # Act
@@ -186,7 +186,7 @@ def test_signup_page_cache_follows_free_places(client, sign_up):
 
 def test_signup_page_cached_form_runs_fewer_queries(client, event, django_assert_num_queries):
     # Arrange: the first visit builds the form and caches it.
-    url = reverse("registrations:signup", args=[event.slug])
+    url = signup_url(event)
     with django_assert_num_queries(4):
         first = client.get(url)
 
@@ -209,14 +209,14 @@ def test_event_page_full_event_says_so(client, sign_up, waiting_list, offered):
     sign_up(event, [("Jan Voorbeeld", "jan@example.org", session)])
 
     # Act
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     # Assert
     assertContains(response, "Deze bijeenkomst is vol.")
     if offered:
         assertContains(response, offered)
     else:
-        assertNotContains(response, 'href="' + reverse("registrations:signup", args=[event.slug]))
+        assertNotContains(response, 'href="' + signup_url(event))
 
 
 def test_event_page_full_when_every_session_is_full(client, sign_up):
@@ -232,7 +232,7 @@ def test_event_page_full_when_every_session_is_full(client, sign_up):
     )
 
     # Act
-    response = client.get(reverse("sessions:event_detail", args=[event.slug]))
+    response = client.get(event_url(event))
 
     # Assert
     assertContains(response, "Deze bijeenkomst is vol.")

@@ -1,0 +1,241 @@
+"""Staff pages about one event: the overview, phone sign-ups, exports and presence lists,
+and the personal-data lookup.
+
+`event_urls()` hooks the event pages into the Event admin (see `registrations.admin.events`),
+behind `admin_site.admin_view`, so the user is active staff; each view checks its own
+permission on top.
+"""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Lower, Trim, TruncWeek
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from registrations.availability import with_seat_counts
+from registrations.exports import csv_response, flavour_from_request
+from registrations.forms import StaffSignupForm, error_summary
+from registrations.models import Attendee, Invoice, Registration, Status
+from registrations.pricing import ZERO
+from registrations.privacy import erase_personal_data, personal_data_of
+from registrations.views import process_signup
+from sessions.models import Event, ThemeSession
+
+EXPORT_PERMISSION = "registrations.export_personal_data"
+
+
+def event_urls(admin_site: admin.AdminSite) -> list[URLPattern]:
+    """Return the staff pages about an event, to put before the Event admin's own URLs."""
+
+    def wrap(view):
+        return admin_site.admin_view(view)
+
+    return [
+        path(
+            "<int:event_id>/overzicht/",
+            wrap(event_overview),
+            name="theme_sessions_event_overview",
+        ),
+        path(
+            "<int:event_id>/aanmelden/",
+            wrap(signup_on_behalf),
+            name="theme_sessions_event_signup",
+        ),
+        path("<int:event_id>/export/", wrap(export_event), name="theme_sessions_event_export"),
+        path(
+            "<int:event_id>/sessie/<int:session_id>/export/",
+            wrap(export_session),
+            name="theme_sessions_event_session_export",
+        ),
+        path(
+            "<int:event_id>/sessie/<int:session_id>/presentielijst/",
+            wrap(presence_list),
+            name="theme_sessions_event_presence_list",
+        ),
+    ]
+
+
+def require_permission(request: HttpRequest, permission: str) -> None:
+    if not request.user.has_perm(permission):
+        raise PermissionDenied
+
+
+def admin_context(request: HttpRequest, event: Event, title: str) -> dict:
+    """Return what admin templates need for the header, breadcrumbs and sidebar."""
+    return {
+        **admin.site.each_context(request),
+        "title": title,
+        "event": event,
+        "opts": Event._meta,
+        "event_url": reverse("admin:theme_sessions_event_change", args=[event.pk]),
+    }
+
+
+def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Show how full each session is, who pays what, dietary wishes and sign-ups per week."""
+    require_permission(request, "registrations.view_attendee")
+    event = get_object_or_404(Event, pk=event_id)
+    invoices = Invoice.objects.filter(event=event)
+    money = invoices.aggregate(
+        organisations=Count("pk", filter=Q(attendee_count__gt=0)),
+        due=Sum("amount_due", default=ZERO),
+        paid=Sum("amount_paid", default=ZERO),
+    )
+    money["open"] = money["due"] - money["paid"]
+    context = admin_context(request, event, _("Overzicht van %(title)s") % {"title": event})
+    context |= {
+        "sessions": with_seat_counts(event.sessions.all()).annotate(
+            waiting=Count("attendees", filter=Q(attendees__status=Status.WAITING), distinct=True)
+        ),
+        "people": Attendee.objects.filter(event=event).aggregate(
+            confirmed=Count("pk", filter=Q(status=Status.CONFIRMED)),
+            waiting=Count("pk", filter=Q(status=Status.WAITING)),
+            cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
+        ),
+        "money": money,
+        "differences": invoices.filter(paid_at__isnull=False)
+        .exclude(amount_due=F("amount_paid"))
+        .select_related("organisation"),
+        "diets": Attendee.objects.confirmed()
+        .filter(event=event)
+        .exclude(dietary_wishes="")
+        .annotate(wish=Lower(Trim("dietary_wishes")))
+        .values("wish")
+        .annotate(count=Count("pk"))
+        .order_by("-count", "wish"),
+        "weeks": Registration.objects.filter(event=event)
+        .annotate(week=TruncWeek("created_at"))
+        .values("week")
+        .annotate(
+            signups=Count("pk", distinct=True),
+            people=Count("attendees", filter=~Q(attendees__status=Status.CANCELLED)),
+        )
+        .order_by("week"),
+        "can_export": request.user.has_perm(EXPORT_PERMISSION),
+    }
+    return render(request, "admin/registrations/event/overview.html", context)
+
+
+def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Enter a sign-up for someone who phoned, through the same form and rules as the site."""
+    require_permission(request, "registrations.add_registration")
+    event = get_object_or_404(Event.objects.prefetch_related("price_tiers"), pk=event_id)
+    sessions = list(with_seat_counts(ThemeSession.objects.filter(event=event)))
+    form, formset, registration = process_signup(
+        request, event, sessions, by_staff=True, form_class=StaffSignupForm
+    )
+    if registration is not None:
+        messages.success(
+            request,
+            _("Aanmelding van %(organisation)s ingevoerd.")
+            % {"organisation": registration.organisation},
+        )
+        return redirect("admin:registrations_registration_change", registration.pk)
+    context = admin_context(
+        request, event, _("Aanmelding invoeren voor %(title)s") % {"title": event}
+    )
+    context |= {
+        "form": form,
+        "formset": formset,
+        "error_summary": error_summary(form, formset) if form.is_bound else [],
+    }
+    return render(request, "admin/registrations/event/signup.html", context)
+
+
+def event_filename(event: Event) -> str:
+    return f"deelnemers-{event.slug}-{event.date:%Y-%m-%d}"
+
+
+def get_session(event_id: int, session_id: int) -> ThemeSession:
+    """Return the theme session with its event; 404 when it belongs to another event."""
+    return get_object_or_404(
+        ThemeSession.objects.select_related("event"), pk=session_id, event_id=event_id
+    )
+
+
+@require_safe
+def export_event(request: HttpRequest, event_id: int) -> StreamingHttpResponse:
+    """Download everyone signed up for the event, cancelled people included with status."""
+    require_permission(request, EXPORT_PERMISSION)
+    event = get_object_or_404(Event, pk=event_id)
+    return csv_response(
+        Attendee.objects.filter(event=event),
+        flavour=flavour_from_request(request),
+        filename=event_filename(event),
+    )
+
+
+@require_safe
+def export_session(request: HttpRequest, event_id: int, session_id: int) -> StreamingHttpResponse:
+    """Download the attendees of one theme session, leaving out those who cancelled."""
+    require_permission(request, EXPORT_PERMISSION)
+    session = get_session(event_id, session_id)
+    return csv_response(
+        Attendee.objects.filter(session=session).exclude(status=Status.CANCELLED),
+        flavour=flavour_from_request(request),
+        filename=f"{event_filename(session.event)}-{slugify(session.title)}",
+    )
+
+
+@require_safe
+def presence_list(request: HttpRequest, event_id: int, session_id: int) -> HttpResponse:
+    """Show a printable list to sign for the confirmed attendees of one theme session."""
+    require_permission(request, EXPORT_PERMISSION)
+    session = get_session(event_id, session_id)
+    attendees = (
+        Attendee.objects.confirmed()
+        .filter(session=session)
+        .select_related("registration__organisation")
+        .order_by(Lower("name"), "pk")
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Presentielijst %(session)s") % {"session": session.title},
+        "event": session.event,
+        "session": session,
+        "attendees": attendees,
+    }
+    return render(request, "admin/registrations/presence_list.html", context)
+
+
+class PersonalDataForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mailadres"))
+
+
+def personal_data(request: HttpRequest) -> HttpResponse:
+    """Find, export (JSON) or erase everything stored about one e-mail address (AVG/GDPR)."""
+    require_permission(request, EXPORT_PERMISSION)
+    form = PersonalDataForm(request.POST or request.GET or None)
+    found = None
+    if form.is_valid():
+        email = form.cleaned_data["email"]
+        if request.method == "POST":
+            require_permission(request, "registrations.delete_registration")
+            changed = erase_personal_data(email=email)
+            messages.success(
+                request,
+                _("De gegevens van %(email)s zijn gewist (%(count)d rij(en)).")
+                % {"email": email, "count": changed},
+            )
+            return redirect("admin:registrations_registration_personal_data")
+        found = personal_data_of(email)
+        if request.GET.get("format") == "json":
+            response = JsonResponse(found, json_dumps_params={"indent": 2, "ensure_ascii": False})
+            response["Content-Disposition"] = 'attachment; filename="persoonsgegevens.json"'
+            return response
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Persoonsgegevens opzoeken"),
+        "opts": Registration._meta,
+        "form": form,
+        "found": found,
+        "can_erase": request.user.has_perm("registrations.delete_registration"),
+    }
+    return render(request, "admin/registrations/personal_data.html", context)

@@ -1,0 +1,148 @@
+"""The site's settings at work: security headers, HTTPS, cookies, and the start-up refusals."""
+
+import pytest
+from django.core.management.utils import get_random_secret_key
+
+from tests.signup_posts import event_url, signup_url
+from tests.subprocesses import run_python
+
+# Headers and cookies -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/", "event", "signup", "/privacy/", "/admin/login/", "/bestaat-niet/"],
+    ids=["home", "event-page", "signup", "privacy", "admin-login", "not-found"],
+)
+def test_security_headers_on_real_responses(client, event, url):
+    # Arrange
+    url = {"event": event_url(event), "signup": signup_url(event)}.get(url, url)
+
+    # Act
+    response = client.get(url)
+
+    # Assert
+    assert response.status_code in (200, 404)
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_ssl_redirect_sends_plain_http_to_https(client, db, settings):
+    # Arrange
+    settings.SECURE_SSL_REDIRECT = True
+
+    # Act
+    response = client.get("/privacy/")
+
+    # Assert
+    assert response.status_code == 301
+    assert response.headers["Location"] == "https://testserver/privacy/"
+
+
+def test_ssl_redirect_leaves_health_checks_on_plain_http(client, db, settings):
+    # Arrange: load balancers probe over plain HTTP inside the network.
+    settings.SECURE_SSL_REDIRECT = True
+
+    # Act
+    live = client.get("/healthz/live")
+    ready = client.get("/healthz")
+
+    # Assert
+    assert (live.status_code, ready.status_code) == (200, 200)
+
+
+def test_hsts_header_on_secure_request(client, db, settings):
+    # Arrange
+    settings.SECURE_HSTS_SECONDS = 31536000
+    settings.SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+
+    # Act
+    response = client.get("/", secure=True)
+
+    # Assert
+    assert response.headers["Strict-Transport-Security"].startswith(
+        "max-age=31536000; includeSubDomains"
+    )
+
+
+def test_cookies_flagged_secure_and_session_cookie_httponly(
+    client, event, settings, django_user_model
+):
+    # Arrange
+    settings.SESSION_COOKIE_SECURE = True
+    settings.CSRF_COOKIE_SECURE = True
+    django_user_model.objects.create_user("beheer", password="een-lang-wachtwoord-9", is_staff=True)
+
+    # Act
+    page = client.get(signup_url(event), secure=True)
+    login = client.post(
+        "/admin/login/",
+        {"username": "beheer", "password": "een-lang-wachtwoord-9", "next": "/admin/"},
+        secure=True,
+    )
+
+    # Assert
+    assert page.cookies["csrftoken"]["secure"] is True
+    assert login.status_code == 302
+    session_cookie = login.cookies["sessionid"]
+    assert session_cookie["secure"] is True
+    assert session_cookie["httponly"] is True
+    assert session_cookie["samesite"] == "Lax"
+
+
+# Start-up refuses an unsafe configuration -----------------------------------------------------
+
+
+SETUP = ["-c", "import django; django.setup()"]
+
+
+def test_startup_without_secret_key_refused():
+    # Act
+    result = run_python(SETUP, DEBUG="0", ALLOWED_HOSTS="lab.example.org")
+
+    # Assert
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_startup_without_allowed_hosts_refused():
+    # Act
+    result = run_python(SETUP, DEBUG="0", SECRET_KEY=get_random_secret_key())
+
+    # Assert
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_check_deploy_with_production_settings_finds_no_issues():
+    # Act
+    result = run_python(
+        ["manage.py", "check", "--deploy"],
+        DEBUG="0",
+        SECRET_KEY=get_random_secret_key(),
+        ALLOWED_HOSTS="lab.example.org",
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "no issues" in result.stdout
+
+
+def test_manage_py_without_secret_key_refused():
+    # Act: a checkout without SECRET_KEY is no longer taken for a developer's machine.
+    result = run_python(["manage.py", "check"], ALLOWED_HOSTS="lab.example.org")
+
+    # Assert
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr

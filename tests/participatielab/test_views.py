@@ -1,0 +1,140 @@
+"""The site's own pages: Dutch error pages that leak nothing, and the health checks."""
+
+import pytest
+from django.db import OperationalError, connection
+from django.test import Client
+from django.urls import include, path
+from pytest_django.asserts import assertContains, assertNotContains
+
+from tests.signup_posts import row_counts, signup_data, signup_url
+
+
+def _raise_for_the_500_page(request):
+    raise RuntimeError("geheime-interne-fout-42")
+
+
+# The project's URLs plus one view that fails, for the 500 page (`@pytest.mark.urls`).
+urlpatterns = [
+    path("stuk/", _raise_for_the_500_page),
+    path("", include("participatielab.urls")),
+]
+
+
+# Error pages: Dutch, and nothing leaks ------------------------------------------------------
+
+
+def test_404_page_dutch_without_traceback(client, db):
+    # Act
+    response = client.get("/dit-lab-bestaat-niet/")
+
+    # Assert
+    assert response.status_code == 404
+    assertContains(response, "Deze pagina bestaat niet (meer)", status_code=404)
+    assertNotContains(response, "Traceback", status_code=404)
+    assertNotContains(response, "Http404", status_code=404)
+    assertNotContains(response, "urlpatterns", status_code=404)
+
+
+@pytest.mark.urls("tests.participatielab.test_views")
+def test_500_page_dutch_without_exception_details(client, db):
+    # Arrange
+    client.raise_request_exception = False
+
+    # Act
+    response = client.get("/stuk/")
+
+    # Assert
+    assert response.status_code == 500
+    assertContains(response, "Er ging iets mis", status_code=500)
+    assertNotContains(response, "Traceback", status_code=500)
+    assertNotContains(response, "RuntimeError", status_code=500)
+    assertNotContains(response, "geheime-interne-fout-42", status_code=500)
+
+
+def test_400_page_for_unknown_host_dutch(client, db):
+    # Act
+    response = client.get("/", HTTP_HOST="aanvaller.example")
+
+    # Assert
+    assert response.status_code == 400
+    assertContains(response, "Dit verzoek konden wij niet verwerken", status_code=400)
+    assertNotContains(response, "DisallowedHost", status_code=400)
+    assertNotContains(response, "ALLOWED_HOSTS", status_code=400)
+
+
+def test_403_page_for_csrf_failure_dutch(event):
+    # Arrange
+    client = Client(enforce_csrf_checks=True)
+    session = event.sessions.first()
+
+    # Act
+    response = client.post(signup_url(event), signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert response.status_code == 403
+    assert row_counts() == (0, 0, 0)
+    assertContains(response, "Het formulier is verlopen", status_code=403)
+    assertContains(response, '<html lang="nl">', status_code=403)
+    assertNotContains(response, "CSRF", status_code=403)
+
+
+def test_403_for_csrf_failure_writes_nothing(event):
+    # Arrange
+    client = Client(enforce_csrf_checks=True)
+    session = event.sessions.first()
+
+    # Act
+    response = client.post(signup_url(event), signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert response.status_code == 403
+    assert row_counts() == (0, 0, 0)
+
+
+# Health checks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/healthz", "/healthz/live"], ids=["ready", "live"])
+def test_health_check_answers_ok_without_cookie_or_personal_data(client, sign_up, event, url):
+    # Arrange
+    sign_up(event, [("Jan Geheim", "jan.geheim@example.org", event.sessions.first())])
+
+    # Act
+    response = client.get(url)
+
+    # Assert
+    assert response.status_code == 200
+    assert response.content == b"ok"
+    assert len(response.cookies) == 0
+    assert "Set-Cookie" not in response.headers
+    assert b"geheim" not in response.content.lower()
+
+
+def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
+    # Arrange
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    # Act
+    with monkeypatch.context() as patch:
+        patch.setattr(connection, "cursor", broken_cursor)
+        response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 503
+    assert len(response.cookies) == 0
+
+
+def test_health_live_answers_without_database(client, db, monkeypatch, django_assert_num_queries):
+    # Arrange
+    def broken_cursor(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    # Act
+    with monkeypatch.context() as patch, django_assert_num_queries(0):
+        patch.setattr(connection, "cursor", broken_cursor)
+        response = client.get("/healthz/live")
+
+    # Assert
+    assert response.status_code == 200
+    assert response.content == b"ok"

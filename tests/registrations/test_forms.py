@@ -1,0 +1,111 @@
+"""The sign-up form's quiet guards against bots: a honeypot field and a minimum fill time."""
+
+import re
+import time
+
+import pytest
+from django.core import signing
+from django.urls import reverse
+from pytest_django.asserts import assertContains
+
+from registrations.forms import STARTED_SALT
+from tests.signup_posts import row_counts, signup_data, signup_url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_signup_honeypot_filled_refused_and_nothing_written(client, event):
+    # Arrange
+    session = event.sessions.first()
+    data = signup_data([("Lid", "lid@example.org", session)], website="https://spam.example")
+
+    # Act
+    response = client.post(signup_url(event), data)
+
+    # Assert
+    assert response.status_code == 200
+    assertContains(response, "Uw aanmelding kon niet worden verwerkt")
+    assert row_counts() == (0, 0, 0)
+
+
+def started_token_from_page(response) -> str:
+    match = re.search(r'name="started" value="([^"]+)"', response.content.decode())
+    assert match is not None, "the sign-up page carries no 'started' token"
+    return match.group(1)
+
+
+def test_signup_sent_too_fast_refused(client, event, settings):
+    # Arrange
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    started = started_token_from_page(client.get(signup_url(event)))
+
+    # Act
+    response = client.post(
+        signup_url(event), signup_data([("Lid", "lid@example.org", session)], started=started)
+    )
+
+    # Assert
+    assert response.status_code == 200
+    assertContains(response, "Dat ging wel heel snel")
+    assert row_counts() == (0, 0, 0)
+    # The form comes back with a fresh token, so a person can simply send it again.
+    assert started_token_from_page(response) != started
+
+
+def test_signup_sent_after_minimum_time_accepted(client, event, settings):
+    # Arrange
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    started = signing.dumps(time.time() - 5, salt=STARTED_SALT)
+
+    # Act
+    response = client.post(
+        signup_url(event), signup_data([("Lid", "lid@example.org", session)], started=started)
+    )
+
+    # Assert
+    assert response.status_code == 302
+    assert row_counts() == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    "started",
+    [
+        None,
+        "",
+        "onzin",
+        signing.dumps(time.time() - 5, salt="another.salt"),
+        signing.dumps(time.time() - 5, salt=STARTED_SALT)[:-2] + "xx",
+    ],
+    ids=["missing", "empty", "garbage", "wrong-salt", "tampered"],
+)
+def test_signup_without_valid_started_token_refused(client, event, settings, started):
+    # Arrange
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    data = signup_data([("Lid", "lid@example.org", session)])
+    if started is not None:
+        data["started"] = started
+
+    # Act
+    response = client.post(signup_url(event), data)
+
+    # Assert
+    assert response.status_code == 200
+    assertContains(response, "Dat ging wel heel snel")
+    assert row_counts() == (0, 0, 0)
+
+
+def test_staff_signup_form_skips_the_bot_guards(adviser_client, event, settings):
+    # Arrange: staff type a phoned-in sign-up quickly, with no token from a public page.
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    url = reverse("admin:theme_sessions_event_signup", args=[event.pk])
+
+    # Act
+    response = adviser_client.post(url, signup_data([("Lid", "lid@example.org", session)]))
+
+    # Assert
+    assert response.status_code == 302
+    assert row_counts() == (1, 1, 1)

@@ -1,0 +1,101 @@
+"""The demo seeder: safe to run again, and never a login with a published password where
+it could be a production database."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.db import connection
+from django.utils import timezone
+
+from sessions.models import Event
+from tests.subprocesses import run_python
+
+pytestmark = pytest.mark.django_db
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def logins() -> list[tuple[str, bool]]:
+    return list(get_user_model().objects.values_list("username", "is_staff"))
+
+
+def test_seed_demo_twice_leaves_one_open_demo_event(settings):
+    # Arrange
+    settings.DEBUG = False
+
+    # Act
+    seed()
+    seed()
+
+    # Assert
+    event = Event.objects.get()
+    assert event.sessions.count() == 4
+    assert event.price_tiers.count() == 3
+    assert event.programme.count() == 7
+    assert event.is_open() is True
+    assert event.date > timezone.localdate()
+
+
+def test_seed_demo_with_debug_on_sqlite_creates_one_demo_login(settings, monkeypatch):
+    # Arrange
+    settings.DEBUG = True
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    # Act
+    seed()
+    output = seed()
+
+    # Assert
+    assert logins() == [("demo", True)]
+    assert "Demo staff login at /admin/" in output
+
+
+def test_seed_demo_without_debug_creates_no_login_and_says_why(settings):
+    # Arrange
+    settings.DEBUG = False
+
+    # Act
+    output = seed()
+
+    # Assert
+    assert logins() == []
+    assert "No demo login created: DEBUG is off" in output
+
+
+def test_seed_demo_on_postgresql_creates_no_login_unless_allowed(settings, monkeypatch):
+    # Arrange: a developer shell with DEBUG on, pointed at a PostgreSQL database.
+    settings.DEBUG = True
+    settings.ALLOW_DEMO_LOGIN = False
+    monkeypatch.setattr(connection, "vendor", "postgresql")
+
+    # Act
+    refused = seed()
+    settings.ALLOW_DEMO_LOGIN = True
+    allowed = seed()
+
+    # Assert
+    assert "No demo login created: the database is postgresql" in refused
+    assert "ALLOW_DEMO_LOGIN=1" in refused
+    assert "Demo staff login at /admin/" in allowed
+    assert logins() == [("demo", True)]
+
+
+def test_seed_demo_with_production_database_url_and_no_secret_key_stops_before_any_write():
+    # Arrange: a shell with a production-like DATABASE_URL and neither SECRET_KEY nor DEBUG.
+    # The port is closed, so any attempt to write would fail differently.
+    database_url = "postgres://participatielab@127.0.0.1:9/participatielab"
+
+    # Act
+    result = run_python(["manage.py", "seed_demo"], DATABASE_URL=database_url)
+
+    # Assert
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+    assert "Demo staff login" not in result.stdout
+    assert "connection" not in result.stderr.lower()
