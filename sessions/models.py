@@ -82,8 +82,8 @@ class Event(models.Model):
     has_waiting_list = models.BooleanField(_("wachtlijst"), default=True)
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
     # Raised by every write that changes what the public pages show, so cached pages are
-    # keyed on one column of one row: by `bump_version` (see sessions/signals.py, and the
-    # registrations app's event lock).
+    # keyed on one column of one row: by `bump_version` (see sessions/signals.py; sign-ups
+    # raise it when they lock the event's row).
     version = models.PositiveIntegerField(_("versie"), default=0, editable=False)
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)

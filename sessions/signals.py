@@ -1,7 +1,7 @@
 """Raise an event's version whenever the event, its sessions, prices or programme change.
 
 Cached public pages are keyed on the version (see `Event.cache_key`). Sign-ups change the
-places left: the registrations app raises the version for those when it takes the event's lock.
+places left: the app that takes sign-ups raises the version when it locks the event's row.
 """
 
 from django.db.models.signals import post_delete, post_save
