@@ -65,6 +65,10 @@ THIRD_PARTY_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "csp",
+    # Django 6's Tasks API, backported; its app runs the backends' system checks.
+    "django_tasks",
+    # The database task backend: the queue table and `manage.py db_worker`.
+    "django_tasks_db",
 ]
 LOCAL_APPS = [
     "sessions.apps.ThemeSessionsConfig",
@@ -179,6 +183,21 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = os.environ.get("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Where Atrivé hears about sign-ups when an event names no address of its own.
 STAFF_NOTIFICATION_EMAIL = os.environ.get("STAFF_NOTIFICATION_EMAIL", "atrive@example.org")
+
+# BACKGROUND TASKS AND THE MAIL OUTBOX
+# ------------------------------------------------------------------------------
+# Mail leaves through the outbox (`registrations.outbox`): the request writes a row and a
+# task in its own transaction, a worker (`manage.py db_worker`) sends it. The setting is
+# called TASKS: any other name silently gives the immediate backend, which would send mail
+# inside the request again (a test checks it).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# How often a mail is tried before it shows as failed in the admin, and the wait after the
+# first failure (doubled after each next one: 1, 2, 4 ... minutes).
+MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "10"))
+MAIL_RETRY_DELAY_SECONDS = int(os.environ.get("MAIL_RETRY_DELAY_SECONDS", "60"))
+# A mail still "sending" after this many seconds was left by a worker that died;
+# `manage.py sweep_outbox` queues it again. Keep it well above EMAIL_TIMEOUT.
+MAIL_STALE_AFTER_SECONDS = int(os.environ.get("MAIL_STALE_AFTER_SECONDS", "600"))
 
 # SECURITY
 # ------------------------------------------------------------------------------

@@ -7,6 +7,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from registrations.outbox import oldest_unsent_age
+
 
 @never_cache
 @require_safe
@@ -18,14 +20,22 @@ def live(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_safe
 def ready(request: HttpRequest) -> HttpResponse:
-    """Answer 200 when the database answers, 503 when it does not."""
+    """Answer 200 when the database answers, 503 when it does not.
+
+    The header `X-Oldest-Unsent-Mail` gives how many seconds the oldest mail still to be sent
+    has waited (0 when none waits), so monitoring notices a mail server that is down or a
+    worker that stopped; it does not change the status, as the site still takes sign-ups.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
+        age = oldest_unsent_age()
     except DatabaseError:
         return HttpResponse("database unavailable", content_type="text/plain", status=503)
-    return HttpResponse("ok", content_type="text/plain")
+    response = HttpResponse("ok", content_type="text/plain")
+    response["X-Oldest-Unsent-Mail"] = str(int(age.total_seconds()) if age else 0)
+    return response
 
 
 @require_safe

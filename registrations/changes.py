@@ -9,9 +9,10 @@ any time. Each runs in one transaction under the event's lock, then the row's (s
 import datetime
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
-from registrations import emails
+from registrations import outbox
+from registrations.emails import Summary
 from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event_then_row
@@ -56,10 +57,10 @@ def move_attendee(
         attendee.session = session
         attendee.save(update_fields=["session"])
         promote_waiting_list(event)
-        emails.queue_change_summary(
+        outbox.queue_change_summary(
             attendee.registration,
-            emails.Summary(
-                gettext_lazy("%(name)s gaat naar de sessie ‘%(title)s’."),
+            Summary(
+                gettext_noop("%(name)s gaat naar de sessie ‘%(title)s’."),
                 {"name": attendee.name, "title": session.title},
             ),
         )
@@ -107,9 +108,9 @@ def cancel_attendee(
             registration.save(update_fields=["status", "updated_at"])
         recompute_invoice(registration.invoice)
         promote_waiting_list(event)
-        emails.queue_change_summary(
+        outbox.queue_change_summary(
             registration,
-            emails.Summary(gettext_lazy("%(name)s is afgemeld."), {"name": attendee.name}),
+            Summary(gettext_noop("%(name)s is afgemeld."), {"name": attendee.name}),
         )
     return attendee
 
@@ -129,8 +130,8 @@ def cancel_registration(
         registration.save(update_fields=["status", "updated_at"])
         recompute_invoice(registration.invoice)
         promote_waiting_list(event)
-        emails.queue_change_summary(
-            registration, emails.Summary(gettext_lazy("De hele aanmelding is afgemeld."))
+        outbox.queue_change_summary(
+            registration, Summary(gettext_noop("De hele aanmelding is afgemeld."))
         )
     return registration
 

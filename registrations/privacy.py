@@ -1,7 +1,8 @@
 """Personal data: what is stored about one address, erasing it, and anonymising old events.
 
 Organisations, head counts, statuses and amounts stay for reporting; names, addresses, phone
-numbers, remarks and dietary wishes go.
+numbers, remarks and dietary wishes go, and so do the addresses, names and errors in the mail
+outbox (a mail not yet sent is dropped).
 """
 
 import datetime
@@ -11,7 +12,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from registrations.models import Attendee, Registration
+from registrations.models import Attendee, MailStatus, OutboxMail, Registration
 
 ANONYMOUS_NAME = "Geanonimiseerd"
 
@@ -59,7 +60,22 @@ def personal_data_of(email: str) -> dict:
             }
             for a in attendees
         ],
+        "mails": [
+            {
+                "event": str(m.registration.event),
+                "kind": m.kind,
+                "status": m.status,
+                "created_at": m.created_at.isoformat(),
+                "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+            }
+            for m in mails_to(address).select_related("registration__event")
+        ],
     }
+
+
+def mails_to(address: str) -> QuerySet[OutboxMail]:
+    """Return the outbox rows addressed to an e-mail address, compared without case."""
+    return OutboxMail.objects.alias(address=Lower("recipient")).filter(address=address.lower())
 
 
 def anonymise_registrations(
@@ -77,6 +93,7 @@ def anonymise_registrations(
             for attendee in registration.attendees.all():
                 _anonymise_attendee(attendee)
             _anonymise_contact(registration)
+            _anonymise_mails(registration.mails.all())
             registration.anonymised_at = now
             registration.save()
             count += 1
@@ -90,6 +107,10 @@ def erase_personal_data(*, email: str) -> int:
     with transaction.atomic():
         attendees = Attendee.objects.alias(email_key=Lower("email")).filter(email_key=address)
         for attendee in attendees.select_for_update():
+            # Change mails name the member ("Anna is afgemeld."); they lose the name too.
+            _anonymise_mails(
+                attendee.registration.mails.filter(params__name=attendee.name), name_only=True
+            )
             _anonymise_attendee(attendee)
             changed += 1
         contacts = Registration.objects.alias(email_key=Lower("contact_email")).filter(
@@ -99,6 +120,7 @@ def erase_personal_data(*, email: str) -> int:
             _anonymise_contact(registration)
             registration.save()
             changed += 1
+        changed += _anonymise_mails(mails_to(address).select_for_update())
     return changed
 
 
@@ -114,4 +136,22 @@ def _anonymise_contact(registration: Registration) -> None:
     registration.contact_email = f"anoniem-r{registration.pk}@example.invalid"
     registration.contact_phone = ""
     registration.remarks = ""
-    registration.mail_error = ""
+
+
+def _anonymise_mails(mails: QuerySet[OutboxMail], *, name_only: bool = False) -> int:
+    """Remove the address, error and person's name from outbox rows; drop those not yet sent.
+
+    With `name_only`, only the name in a change line goes (the rows are to other addresses).
+    """
+    count = 0
+    for mail in mails:
+        if "name" in mail.params:
+            mail.params = {**mail.params, "name": ANONYMOUS_NAME}
+        if not name_only:
+            mail.recipient = ""
+            mail.last_error = ""
+            if mail.status == MailStatus.QUEUED:
+                mail.status = MailStatus.DROPPED
+        mail.save(update_fields=["params", "recipient", "last_error", "status"])
+        count += 1
+    return count

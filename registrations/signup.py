@@ -13,10 +13,11 @@ from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
-from registrations import emails
+from registrations import outbox
 from registrations.availability import place_group
+from registrations.emails import Summary
 from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event, lock_event_then_row
@@ -93,7 +94,7 @@ def register_group(
         registration.save()
         create_attendees(registration, attendees, status)
         recompute_invoice(invoice)
-        emails.queue_new_signup(registration)
+        outbox.queue_new_signup(registration)
     return registration
 
 
@@ -132,9 +133,9 @@ def add_attendee(
         )
         (row,) = create_attendees(registration, [attendee], registration.status)
         recompute_invoice(registration.invoice)
-        emails.queue_change_summary(
+        outbox.queue_change_summary(
             registration,
-            emails.Summary(gettext_lazy("%(name)s is toegevoegd."), {"name": row.name}),
+            Summary(gettext_noop("%(name)s is toegevoegd."), {"name": row.name}),
         )
     return row
 

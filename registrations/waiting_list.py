@@ -7,7 +7,7 @@ only gives a group the waiting status when the event keeps a waiting list.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from registrations import emails
+from registrations import outbox
 from registrations.availability import place_group
 from registrations.errors import RegistrationError
 from registrations.invoices import recompute_invoice
@@ -77,8 +77,8 @@ def confirm_waiting_group(registration: Registration) -> None:
     registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
     registration.status = Status.CONFIRMED
     # The waiting-list notice no longer says how things stand: until the "there is a place"
-    # mail is out, the sign-up counts as unconfirmed (and is retried if it fails).
+    # mail reaches the contact person, the sign-up counts as unconfirmed.
     registration.confirmation_sent_at = None
     registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
     recompute_invoice(registration.invoice)
-    emails.queue_promoted(registration)
+    outbox.queue_promoted(registration)

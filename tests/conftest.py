@@ -1,11 +1,13 @@
 """Fixtures shared across the test modules, and the PostgreSQL-only marker's rules."""
 
 import os
+import signal
 
 import hypothesis
 import pytest
 from django.contrib.auth.models import Group
 from django.core.cache import cache
+from django.core.management import call_command
 from django.db import connection
 
 from registrations.signup import AttendeeData, register_group
@@ -84,8 +86,8 @@ def sign_up(db):
     self-service and waiting-list tests, which all need real sign-ups with priced invoices.
 
     `sign_up(event, [(name, e-mail, session), ...], organisation_name=..., contact_email=...)`;
-    a row may carry a fourth value, the member's dietary wishes. Outside
-    `django_capture_on_commit_callbacks(execute=True)` no mail is sent.
+    a row may carry a fourth value, the member's dietary wishes. Its mails wait in the outbox
+    until `send_queued_mail()` runs the worker.
     """
 
     def member(name, email, session, dietary_wishes=""):
@@ -113,6 +115,39 @@ def sign_up(db):
         )
 
     return sign
+
+
+@pytest.fixture
+def send_queued_mail(monkeypatch):
+    """Run the task worker in this process until no task is due, as `manage.py db_worker
+    --batch` does, so a test sees the mails its writes queued (in `mailoutbox`).
+
+    The worker closes "old" database connections between tasks, which would close the test's
+    own connection inside its transaction on PostgreSQL; here it keeps it. It also takes over
+    Ctrl+C and SIGTERM; they are given back afterwards.
+    """
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+
+    def run() -> None:
+        handlers = {number: signal.getsignal(number) for number in signals}
+        try:
+            call_command(
+                "db_worker",
+                batch=True,
+                interval=0,
+                startup_delay=False,
+                reload=False,
+                queue_name="*",
+                verbosity=0,
+            )
+        finally:
+            for number, handler in handlers.items():
+                signal.signal(number, handler)
+
+    return run
 
 
 @pytest.fixture

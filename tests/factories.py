@@ -6,7 +6,16 @@ from decimal import Decimal
 import factory
 from django.utils import timezone
 
-from registrations.models import Attendee, Invoice, Organisation, Registration, Status
+from registrations.models import (
+    Attendee,
+    Invoice,
+    MailKind,
+    MailStatus,
+    Organisation,
+    OutboxMail,
+    Registration,
+    Status,
+)
 from sessions.models import Event, PriceTier, ProgrammeItem, ThemeSession
 
 
@@ -120,3 +129,17 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Bestuurslid {n}")
     email = factory.Sequence(lambda n: f"lid{n}@example.org")
     status = factory.SelfAttribute("registration.status")
+
+
+class OutboxMailFactory(factory.django.DjangoModelFactory):
+    """An outbox row, as the queue functions write it; no send task is enqueued for it."""
+
+    class Meta:
+        model = OutboxMail
+
+    kind = MailKind.CONFIRMATION
+    registration = factory.SubFactory(RegistrationFactory)
+    recipient = factory.Sequence(lambda n: f"ontvanger{n}@example.org")
+    language = "nl"
+    status = MailStatus.QUEUED
+    next_try_at = factory.LazyFunction(timezone.now)

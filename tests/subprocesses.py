@@ -1,4 +1,4 @@
-"""Run the project in a child process with an environment of our choosing (no pytest-env)."""
+"""Run the project in child processes with an environment of our choosing (no pytest-env)."""
 
 import os
 import subprocess
@@ -24,4 +24,22 @@ def run_python(args: list[str], **environment: str) -> subprocess.CompletedProce
         text=True,
         timeout=60,
         check=False,
+    )
+
+
+def start_python(args: list[str], **environment: str) -> subprocess.Popen:
+    """Start the project's Python with only the given environment; the caller waits for it."""
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": os.environ.get("HOME", "/tmp"),
+        "DJANGO_SETTINGS_MODULE": "participatielab.settings",
+        **environment,
+    }
+    return subprocess.Popen(
+        [sys.executable, *args],
+        cwd=BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )

@@ -215,6 +215,8 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "change_attendee",
         "view_invoice",
         "change_invoice",
+        "view_outboxmail",
+        "change_outboxmail",
         "export_personal_data",
     }
 

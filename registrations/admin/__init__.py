@@ -1,5 +1,12 @@
 """The back office: one module per model admin; importing them registers them."""
 
-from registrations.admin import attendees, events, invoices, organisations, registrations
+from registrations.admin import (
+    attendees,
+    events,
+    invoices,
+    mail,
+    organisations,
+    registrations,
+)
 
-__all__ = ["attendees", "events", "invoices", "organisations", "registrations"]
+__all__ = ["attendees", "events", "invoices", "mail", "organisations", "registrations"]

@@ -8,9 +8,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registrations import emails, waiting_list
+from registrations import outbox, waiting_list
 from registrations.admin.actions import ConfirmForm, bulk_action, object_action
 from registrations.admin.invoices import PaymentStatusFilter
+from registrations.admin.mail import MailInline
 from registrations.backoffice import personal_data
 from registrations.changes import cancel_registration, change_organisation
 from registrations.invoices import invoice_status
@@ -90,8 +91,6 @@ class RegistrationAdmin(admin.ModelAdmin):
         "payment_status",
         "manage_link",
         "confirmation_sent_at",
-        "reminder_sent_at",
-        "mail_error",
     ]
     fields = [
         "event",
@@ -108,10 +107,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "privacy_version",
         "manage_link",
         "confirmation_sent_at",
-        "reminder_sent_at",
-        "mail_error",
     ]
-    inlines = [AttendeeInline]
+    inlines = [AttendeeInline, MailInline]
     actions = ["cancel_registrations", "admit_from_waiting_list", "resend_confirmation"]
     date_hierarchy = "created_at"
 
@@ -259,20 +256,27 @@ class RegistrationAdmin(admin.ModelAdmin):
 
     @admin.action(description=gettext_lazy("Bevestiging opnieuw versturen"), permissions=["change"])
     def resend_confirmation(self, request: HttpRequest, queryset: QuerySet[Registration]):
-        selected = queryset.exclude(status=Status.CANCELLED)
-        results = [emails.send_confirmation(pk) for pk in selected.values_list("pk", flat=True)]
-        if results.count(True):
+        queued = [
+            outbox.queue_confirmation(registration)
+            for registration in queryset.exclude(status=Status.CANCELLED)
+        ]
+        if queued:
             self.message_user(
                 request,
-                _("%(count)d bevestiging(en) verstuurd.") % {"count": results.count(True)},
+                _(
+                    "Bevestiging van %(count)d aanmelding(en) in de wachtrij gezet; "
+                    "zij gaat binnen enkele minuten de deur uit."
+                )
+                % {"count": len(queued)},
                 messages.SUCCESS,
             )
-        if results.count(False):
+        cancelled = queryset.filter(status=Status.CANCELLED).count()
+        if cancelled:
             self.message_user(
                 request,
-                _("%(count)d bevestiging(en) konden niet worden verstuurd; zie de mailfout.")
-                % {"count": results.count(False)},
-                messages.ERROR,
+                _("%(count)d afgemelde aanmelding(en) overgeslagen: daar valt niets te bevestigen.")
+                % {"count": cancelled},
+                messages.WARNING,
             )
 
     @admin.action(

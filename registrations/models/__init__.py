@@ -1,8 +1,10 @@
-"""Who comes: organisations, their sign-ups (registrations) and the board members attending.
+"""Who comes: organisations, their sign-ups (registrations), the board members attending, and
+the mails about them (the outbox).
 
 One module per concern; every model is importable from `registrations.models`.
 """
 
+from registrations.models.mail import MailKind, MailStatus, OutboxMail, OutboxMailQuerySet
 from registrations.models.organisations import Invoice, Organisation, normalise_name
 from registrations.models.signups import (
     LOOKUP_LENGTH,
@@ -19,7 +21,11 @@ __all__ = [
     "Attendee",
     "AttendeeQuerySet",
     "Invoice",
+    "MailKind",
+    "MailStatus",
     "Organisation",
+    "OutboxMail",
+    "OutboxMailQuerySet",
     "Registration",
     "Status",
     "new_lookup",

@@ -69,11 +69,11 @@ class Registration(models.Model):
         editable=False,
     )
     manage_secret = models.CharField(_("geheim"), max_length=64, default=new_secret, editable=False)
+    # When the mail that says how the sign-up stands (confirmation, waiting list, "there is a
+    # place") reached the contact person; written by the outbox, emptied when it is out of date.
     confirmation_sent_at = models.DateTimeField(
         _("bevestiging verstuurd op"), null=True, blank=True
     )
-    reminder_sent_at = models.DateTimeField(_("herinnering verstuurd op"), null=True, blank=True)
-    mail_error = models.TextField(_("laatste mailfout"), blank=True)
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
     language = models.CharField(
         _("taal"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE

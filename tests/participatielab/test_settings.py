@@ -1,7 +1,10 @@
-"""The site's settings at work: security headers, HTTPS, cookies, and the start-up refusals."""
+"""The site's settings at work: security headers, HTTPS, cookies, the start-up refusals and
+the task backend."""
 
 import pytest
 from django.core.management.utils import get_random_secret_key
+from django_tasks import task_backends
+from django_tasks_db import DatabaseBackend
 
 from tests.signup_posts import event_url, signup_url
 from tests.subprocesses import run_python
@@ -146,3 +149,36 @@ def test_manage_py_without_secret_key_refused():
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert "SECRET_KEY" in result.stderr
+
+
+# Background tasks -----------------------------------------------------------------------------
+
+
+BACKEND_OF_TASKS = [
+    "-c",
+    "import django; django.setup(); from django_tasks import task_backends; "
+    "print(type(task_backends['default']).__module__, type(task_backends['default']).__name__)",
+]
+
+
+def test_tasks_use_the_database_backend_in_the_tests():
+    # Assert: a misspelt setting silently gives the immediate backend, which sends mail
+    # inside the request again.
+    assert isinstance(task_backends["default"], DatabaseBackend)
+
+
+@pytest.mark.parametrize(
+    "environment",
+    [
+        {"DEBUG": "1"},
+        {"DEBUG": "0", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "lab.example.org"},
+    ],
+    ids=["development", "production"],
+)
+def test_tasks_use_the_database_backend_in_every_environment(environment):
+    # Act
+    result = run_python(BACKEND_OF_TASKS, **environment)
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.split() == ["django_tasks_db.backend", "DatabaseBackend"]

@@ -1,5 +1,6 @@
-"""The e-mails around a sign-up: confirmation with calendar entry, staff notices, failures
-that never lose a sign-up, the resend action, the retry command and the reminders."""
+"""What the e-mails around a sign-up say and who gets them: confirmation with calendar entry,
+one mail per address, staff notices, change mails in the person's language, the resend action
+and the reminders. They go out through the outbox: `send_queued_mail()` runs the worker."""
 
 import datetime
 from io import StringIO
@@ -7,22 +8,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
-from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from icalendar import Calendar
 
-from registrations import emails
+from registrations import outbox
 from registrations.changes import cancel_attendee, cancel_registration
-from registrations.models import Registration, Status
+from registrations.models import MailKind, MailStatus, OutboxMail, Registration, Status
+from registrations.signup import AttendeeData, add_attendee
 from tests.factories import EventFactory, ThemeSessionFactory
+from tests.mail_servers import make_due_now
 from tests.signup_posts import signup_data
 
 pytestmark = pytest.mark.django_db
 
 LOCMEM_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-FAILING_BACKEND = f"{__name__}.FailingBackend"
+FAILING_BACKEND = "tests.mail_servers.FailingBackend"
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DUTCH_MONTHS = [
     "januari",
@@ -38,13 +40,6 @@ DUTCH_MONTHS = [
     "november",
     "december",
 ]
-
-
-class FailingBackend(BaseEmailBackend):
-    """A mail server that cannot be reached."""
-
-    def send_messages(self, email_messages):
-        raise OSError("Connection refused")
 
 
 def next_monday(after: datetime.date) -> datetime.date:
@@ -96,34 +91,52 @@ def three_members(event):
 # The confirmation ---------------------------------------------------------------------------
 
 
-def test_confirmation_goes_to_contact_with_colleagues_in_cc(
-    monday_event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+def test_confirmation_goes_to_each_address_once_without_copies(
+    monday_event, sign_up, mailoutbox, send_queued_mail
 ):
-    # Arrange
+    # Arrange: the contact person also attends, with her address spelled in capitals.
     members = three_members(monday_event)
+    members[0] = ("Karin Voorbeeld", "KARIN@example.org", members[0][2])
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        sign_up(monday_event, members)
+    sign_up(monday_event, members)
+    send_queued_mail()
 
     # Assert
-    (confirmation,) = mails_to(mailoutbox, "karin@example.org")
-    assert confirmation.cc == ["anna@example.org", "piet@example.org"]
-    assert confirmation.subject == (
+    confirmations = [m for m in mailoutbox if not m.subject.startswith("[Participatielab]")]
+    assert sorted(m.to for m in confirmations) == [
+        ["anna@example.org"],
+        ["karin@example.org"],
+        ["piet@example.org"],
+    ]
+    assert [m.cc for m in confirmations] == [[], [], []]
+    assert {m.subject for m in confirmations} == {
         f"Aanmelding bevestigd: {monday_event.title} op {dutch_date(monday_event.date)}"
-    )
+    }
+
+
+def test_confirmation_greets_each_person_by_name(event, sign_up, mailoutbox, send_queued_mail):
+    # Act
+    sign_up(event, three_members(event)[1:])
+    send_queued_mail()
+
+    # Assert
+    (to_contact,) = mails_to(mailoutbox, "karin@example.org")
+    (to_member,) = mails_to(mailoutbox, "piet@example.org")
+    assert to_contact.body.startswith("Beste Karin Voorbeeld,")
+    assert to_member.body.startswith("Beste Piet Voorbeeld,")
 
 
 @pytest.mark.parametrize("part", ["plain", "html"])
 def test_confirmation_body_shows_date_sessions_price_and_manage_link(
-    monday_event, sign_up, mailoutbox, django_capture_on_commit_callbacks, part
+    monday_event, sign_up, mailoutbox, send_queued_mail, part
 ):
     # Arrange
     members = three_members(monday_event)
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = sign_up(monday_event, members)
+    registration = sign_up(monday_event, members)
+    send_queued_mail()
 
     # Assert
     (confirmation,) = mails_to(mailoutbox, "karin@example.org")
@@ -137,14 +150,14 @@ def test_confirmation_body_shows_date_sessions_price_and_manage_link(
 
 
 def test_confirmation_calendar_runs_17_to_20_amsterdam_time_at_the_venue(
-    monday_event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+    monday_event, sign_up, mailoutbox, send_queued_mail
 ):
     # Arrange
     members = three_members(monday_event)[:1]
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        sign_up(monday_event, members)
+    sign_up(monday_event, members)
+    send_queued_mail()
 
     # Assert
     (confirmation,) = mails_to(mailoutbox, "karin@example.org")
@@ -158,26 +171,45 @@ def test_confirmation_calendar_runs_17_to_20_amsterdam_time_at_the_venue(
     assert "Bunnik" in str(entry["location"])
 
 
-def test_confirmation_calendar_uid_is_stable_per_registration(event, sign_up, mailoutbox):
+def test_confirmation_calendar_uid_is_stable_per_registration(
+    event, sign_up, mailoutbox, send_queued_mail
+):
     # Arrange
     session = event.sessions.first()
     first = sign_up(event, [("Karin", "karin@example.org", session)])
-    other = sign_up(
+    sign_up(
         event,
         [("Joop", "joop@example.org", session)],
         organisation_name="Bewonersraad De Eik",
         contact_email="joop@example.org",
     )
 
-    # Act
-    emails.send_confirmation(first.pk)
-    emails.send_confirmation(first.pk)
-    emails.send_confirmation(other.pk)
+    # Act: the first sign-up's confirmation goes out twice.
+    outbox.queue_confirmation(first)
+    send_queued_mail()
 
     # Assert
-    uids = [str(calendar_entry(message)["uid"]) for message in mailoutbox]
-    assert uids[0] == uids[1]
-    assert uids[0] != uids[2]
+    uids = [str(calendar_entry(m)["uid"]) for m in mails_to(mailoutbox, "karin@example.org")]
+    (other,) = [str(calendar_entry(m)["uid"]) for m in mails_to(mailoutbox, "joop@example.org")]
+    assert uids == [f"registration-{first.pk}@participatielab"] * 2
+    assert other != uids[0]
+
+
+def test_confirmation_sent_to_the_contact_person_marks_the_sign_up_confirmed(
+    event, sign_up, send_queued_mail
+):
+    # Arrange
+    registration = sign_up(event, three_members(event)[:1])
+    before = Registration.objects.get(pk=registration.pk).confirmation_sent_at
+
+    # Act
+    send_queued_mail()
+
+    # Assert
+    registration.refresh_from_db()
+    assert before is None
+    assert registration.confirmation_sent_at is not None
+    assert set(registration.mails.values_list("status", flat=True)) == {MailStatus.SENT}
 
 
 # Staff notices ------------------------------------------------------------------------------
@@ -189,7 +221,7 @@ def test_confirmation_calendar_uid_is_stable_per_registration(event, sign_up, ma
     ids=["event-address", "default-address"],
 )
 def test_staff_notice_for_new_signup_goes_to_the_event_address(
-    event, sign_up, mailoutbox, django_capture_on_commit_callbacks, notification_email, expected
+    event, sign_up, mailoutbox, send_queued_mail, notification_email, expected
 ):
     # Arrange
     event.notification_email = notification_email
@@ -197,13 +229,13 @@ def test_staff_notice_for_new_signup_goes_to_the_event_address(
     members = three_members(event)[:2]
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        sign_up(event, members)
+    sign_up(event, members)
+    send_queued_mail()
 
     # Assert
-    assert [m.subject for m in mails_to(mailoutbox, expected)] == [
-        "[Participatielab] Nieuwe aanmelding: Huurdersvereniging De Linde (2)"
-    ]
+    (notice,) = mails_to(mailoutbox, expected)
+    assert notice.subject == "[Participatielab] Nieuwe aanmelding: Huurdersvereniging De Linde (2)"
+    assert notice.reply_to == ["karin@example.org"]
 
 
 @pytest.mark.parametrize(
@@ -212,17 +244,19 @@ def test_staff_notice_for_new_signup_goes_to_the_event_address(
     ids=["event-address", "default-address"],
 )
 def test_staff_notice_for_a_change_goes_to_the_event_address(
-    event, sign_up, mailoutbox, django_capture_on_commit_callbacks, notification_email, expected
+    event, sign_up, mailoutbox, send_queued_mail, notification_email, expected
 ):
     # Arrange
     event.notification_email = notification_email
     event.save(update_fields=["notification_email"])
     registration = sign_up(event, three_members(event)[:2])
     piet = registration.attendees.get(email="piet@example.org")
+    send_queued_mail()
+    mailoutbox.clear()
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        cancel_attendee(attendee=piet, by_staff=False)
+    cancel_attendee(attendee=piet, by_staff=False)
+    send_queued_mail()
 
     # Assert
     (notice,) = mails_to(mailoutbox, expected)
@@ -230,132 +264,173 @@ def test_staff_notice_for_a_change_goes_to_the_event_address(
     assert "Piet Voorbeeld is afgemeld." in notice.body
 
 
-# A mail that fails ---------------------------------------------------------------------------
+def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: someone who signed up in English; a Dutch-speaking adviser cancels a member.
+    registration = sign_up(
+        event,
+        [
+            ("Anna Example", "anna@example.org", event.sessions.first()),
+            ("Ben Example", "ben@example.org", event.sessions.first()),
+        ],
+        language="en",
+    )
+    ben = registration.attendees.get(email="ben@example.org")
+    send_queued_mail()
+    mailoutbox.clear()
+
+    # Act
+    with translation.override("nl"):
+        cancel_attendee(attendee=ben, by_staff=True)
+    with translation.override("nl"):
+        send_queued_mail()
+
+    # Assert
+    (person,) = mails_to(mailoutbox, "karin@example.org")
+    (staff,) = [m for m in mailoutbox if m.subject.startswith("[Participatielab]")]
+    assert "The place for Ben Example has been cancelled." in person.body
+    assert "Ben Example is afgemeld." in staff.body
 
 
-def test_failing_mail_server_keeps_the_public_signup(
-    client, event, settings, mailoutbox, django_capture_on_commit_callbacks
+def test_change_mail_goes_to_everyone_still_coming_once(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange
+    registration = sign_up(event, three_members(event)[:2])
+    send_queued_mail()
+    mailoutbox.clear()
+
+    # Act
+    add_attendee(
+        registration=registration,
+        attendee=AttendeeData(
+            name="Nieuw Lid", email="nieuw@example.org", session_id=event.sessions.first().pk
+        ),
+    )
+    send_queued_mail()
+
+    # Assert
+    changes = [m for m in mailoutbox if m.subject.startswith("Wijziging in uw aanmelding")]
+    assert sorted(address for m in changes for address in m.to) == [
+        "karin@example.org",
+        "nieuw@example.org",
+        "piet@example.org",
+    ]
+    assert all("Nieuw Lid is toegevoegd." in m.body for m in changes)
+
+
+# Resending from the sign-up ------------------------------------------------------------------
+
+
+def test_failing_mail_server_keeps_the_public_signup_and_the_mail(
+    client, event, settings, mailoutbox, send_queued_mail
 ):
     # Arrange
     settings.EMAIL_BACKEND = FAILING_BACKEND
     members = three_members(event)[:2]
 
-    # Act: the mail hooks run when the block closes; an exception from them would fail here.
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(
-            reverse("registrations:signup", args=[event.slug]), signup_data(members)
-        )
+    # Act
+    response = client.post(reverse("registrations:signup", args=[event.slug]), signup_data(members))
+    send_queued_mail()
 
     # Assert
     registration = Registration.objects.get()
     assert response.status_code == 302
     assert response["Location"] == registration.get_absolute_url()
-    assert len(callbacks) == 1  # one hook tries the confirmation and the staff notice
     assert registration.status == Status.CONFIRMED
     assert sorted(registration.attendees.values_list("email", "status")) == [
         ("karin@example.org", Status.CONFIRMED),
         ("piet@example.org", Status.CONFIRMED),
     ]
     assert registration.confirmation_sent_at is None
-    assert "Connection refused" in registration.mail_error
+    assert sorted(registration.mails.values_list("kind", "recipient", "status", "attempts")) == [
+        (MailKind.CONFIRMATION, "karin@example.org", MailStatus.QUEUED, 1),
+        (MailKind.CONFIRMATION, "piet@example.org", MailStatus.QUEUED, 1),
+        (MailKind.STAFF_NEW, settings.STAFF_NOTIFICATION_EMAIL, MailStatus.QUEUED, 1),
+    ]
+    assert all("Connection refused" in m.last_error for m in registration.mails.all())
     assert mailoutbox == []
 
 
-def test_resend_confirmation_action_sends_and_clears_the_error(
-    admin_client, event, sign_up, settings, mailoutbox, django_capture_on_commit_callbacks
+def test_resend_confirmation_action_queues_it_and_the_worker_sends_it(
+    admin_client, event, sign_up, settings, mailoutbox, send_queued_mail
 ):
-    # Arrange
+    # Arrange: the first confirmation failed.
     settings.EMAIL_BACKEND = FAILING_BACKEND
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = sign_up(event, three_members(event)[:1])
-    registration.refresh_from_db()
-    assert registration.mail_error != ""
+    registration = sign_up(event, three_members(event)[:1])
+    send_queued_mail()
     settings.EMAIL_BACKEND = LOCMEM_BACKEND
 
     # Act
     response = admin_client.post(
         reverse("admin:registrations_registration_changelist"),
         {"action": "resend_confirmation", "_selected_action": [registration.pk]},
+        follow=True,
     )
+    send_queued_mail()
 
     # Assert
-    assert response.status_code == 302
-    registration.refresh_from_db()
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Bevestiging van 1 aanmelding(en) in de wachtrij gezet; "
+        "zij gaat binnen enkele minuten de deur uit."
+    ]
     (confirmation,) = mailoutbox
     assert confirmation.to == ["karin@example.org"]
     assert confirmation.subject.startswith("Aanmelding bevestigd: ")
+    registration.refresh_from_db()
     assert registration.confirmation_sent_at is not None
-    assert registration.mail_error == ""
 
 
-def test_retry_unsent_mail_sends_only_old_unsent_confirmations(
-    event, sign_up, settings, mailoutbox, django_capture_on_commit_callbacks
-):
-    # Arrange: one sign-up whose mail went out, one whose mail failed, one still on its way.
-    session = event.sessions.first()
-
-    def sign(name):
-        return sign_up(
-            event,
-            [(name, f"{name}@example.org", session)],
-            organisation_name=f"Huurders {name}",
-            contact_email=f"{name}@example.org",
-        )
-
-    with django_capture_on_commit_callbacks(execute=True):
-        sent = sign("sent")
-    settings.EMAIL_BACKEND = FAILING_BACKEND
-    with django_capture_on_commit_callbacks(execute=True):
-        failed = sign("failed")
-        fresh = sign("fresh")
-    two_minutes_ago = timezone.now() - datetime.timedelta(minutes=2)
-    Registration.objects.filter(pk__in=[sent.pk, failed.pk]).update(
-        created_at=two_minutes_ago, updated_at=two_minutes_ago
-    )
-    settings.EMAIL_BACKEND = LOCMEM_BACKEND
-    mailoutbox.clear()
-
-    # Act
-    call_command("retry_unsent_mail", stdout=StringIO())
-
-    # Assert
-    assert [m.to for m in mailoutbox] == [["failed@example.org"]]
-    failed.refresh_from_db()
-    fresh.refresh_from_db()
-    assert failed.confirmation_sent_at is not None
-    assert failed.mail_error == ""
-    assert fresh.confirmation_sent_at is None
-
-
-def test_retry_unsent_mail_twice_sends_once(
-    event, sign_up, settings, mailoutbox, django_capture_on_commit_callbacks
+def test_resend_confirmation_action_does_not_confirm_a_cancelled_registration(
+    admin_client, event, sign_up, mailoutbox, send_queued_mail
 ):
     # Arrange
-    settings.EMAIL_BACKEND = FAILING_BACKEND
-    with django_capture_on_commit_callbacks(execute=True):
-        registration = sign_up(event, three_members(event)[:1])
-    Registration.objects.filter(pk=registration.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=5),
-        updated_at=timezone.now() - datetime.timedelta(minutes=5),
-    )
-    settings.EMAIL_BACKEND = LOCMEM_BACKEND
-    call_command("retry_unsent_mail", stdout=StringIO())
-    assert len(mailoutbox) == 1
+    registration = sign_up(event, three_members(event)[:1])
+    cancel_registration(registration=registration, by_staff=True)
+    OutboxMail.objects.all().delete()
 
     # Act
-    call_command("retry_unsent_mail", stdout=StringIO())
+    response = admin_client.post(
+        reverse("admin:registrations_registration_changelist"),
+        {"action": "resend_confirmation", "_selected_action": [registration.pk]},
+        follow=True,
+    )
+    send_queued_mail()
 
     # Assert
-    assert len(mailoutbox) == 1
+    assert [str(m) for m in response.context["messages"]] == [
+        "1 afgemelde aanmelding(en) overgeslagen: daar valt niets te bevestigen."
+    ]
+    assert OutboxMail.objects.count() == 0
+    assert mailoutbox == []
+
+
+def test_confirmation_of_a_sign_up_cancelled_before_it_went_out_is_dropped(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange
+    registration = sign_up(event, three_members(event)[:1])
+
+    # Act
+    cancel_registration(registration=registration, by_staff=True)
+    send_queued_mail()
+
+    # Assert
+    assert [m.subject.split(":")[0] for m in mails_to(mailoutbox, "karin@example.org")] == [
+        f"Wijziging in uw aanmelding voor {event.title}"
+    ]
+    assert registration.mails.get(kind=MailKind.CONFIRMATION).status == MailStatus.DROPPED
 
 
 # Reminders ------------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def reminder_setup(sign_up):
+def reminder_setup(sign_up, send_queued_mail, mailoutbox):
     """A lab in two days with two confirmed, one waiting and one cancelled sign-up, and a lab
-    in ten days with one confirmed sign-up."""
+    in ten days with one confirmed sign-up; their own mails are out already."""
     soon = EventFactory(
         date=timezone.localdate() + datetime.timedelta(days=2),
         registration_deadline=timezone.now() + datetime.timedelta(days=1),
@@ -382,178 +457,105 @@ def reminder_setup(sign_up):
     }
     cancel_registration(registration=registrations["cancelled"], by_staff=True)
     assert registrations["waiting"].status == Status.WAITING
+    send_queued_mail()
+    mailoutbox.clear()
     return registrations
 
 
-def test_send_reminders_mails_each_confirmed_signup_of_events_soon(reminder_setup, mailoutbox):
+def reminders_in(outbox):
+    return sorted(m.to[0] for m in outbox if m.subject.startswith("Herinnering: "))
+
+
+def test_send_reminders_mails_each_address_of_each_confirmed_signup_of_events_soon(
+    reminder_setup, mailoutbox, send_queued_mail
+):
+    # Arrange
+    output = StringIO()
+
     # Act
-    call_command("send_reminders", days=3, stdout=StringIO())
+    call_command("send_reminders", days=3, stdout=output)
+    send_queued_mail()
 
     # Assert
-    assert sorted(m.to[0] for m in mailoutbox) == ["first@example.org", "second@example.org"]
-    assert {m.subject.split(":")[0] for m in mailoutbox} == {"Herinnering"}
-    reminded = {
-        name: Registration.objects.get(pk=r.pk).reminder_sent_at is not None
-        for name, r in reminder_setup.items()
-    }
-    assert reminded == {
-        "first": True,
-        "second": True,
-        "waiting": False,
-        "cancelled": False,
-        "later": False,
-    }
+    assert output.getvalue().strip() == "Reminders queued: 5."
+    assert reminders_in(mailoutbox) == [
+        "first0@example.org",
+        "first1@example.org",
+        "first@example.org",
+        "second0@example.org",
+        "second@example.org",
+    ]
+    assert len(mailoutbox) == 5
 
 
-def test_send_reminders_twice_sends_each_reminder_once(reminder_setup, mailoutbox):
+def test_send_reminders_twice_sends_each_reminder_once(
+    reminder_setup, mailoutbox, send_queued_mail
+):
     # Arrange
     call_command("send_reminders", days=3, stdout=StringIO())
+    send_queued_mail()
     sent_first = len(mailoutbox)
 
     # Act
     call_command("send_reminders", days=3, stdout=StringIO())
+    send_queued_mail()
 
     # Assert
-    assert sent_first == 2
-    assert len(mailoutbox) == 2
+    assert sent_first == 5
+    assert len(mailoutbox) == 5
 
 
-def test_send_reminders_one_failing_mail_stops_no_other_and_is_tried_again(
-    reminder_setup, mailoutbox, monkeypatch
+def test_send_reminders_again_reminds_only_a_colleague_added_since(
+    reminder_setup, mailoutbox, send_queued_mail
 ):
-    # Arrange: the mail server refuses the first organisation's reminder, once.
-    real_send = emails.send_reminder
-    refused = []
-
-    def refuse_first_once(registration):
-        if registration.contact_email == "first@example.org" and not refused:
-            refused.append(registration.pk)
-            raise OSError("Connection refused")
-        real_send(registration)
-
-    monkeypatch.setattr(emails, "send_reminder", refuse_first_once)
-    first_run = StringIO()
+    # Arrange
+    second = reminder_setup["second"]
+    call_command("send_reminders", days=3, stdout=StringIO())
+    roomy = ThemeSessionFactory(event=second.event)
+    add_attendee(
+        registration=second,
+        attendee=AttendeeData(name="Laat Lid", email="laat@example.org", session_id=roomy.pk),
+        by_staff=True,
+    )
+    send_queued_mail()
+    mailoutbox.clear()
 
     # Act
-    call_command("send_reminders", days=3, stdout=first_run)
-    sent_in_first_run = sorted(m.to[0] for m in mailoutbox)
     call_command("send_reminders", days=3, stdout=StringIO())
+    send_queued_mail()
 
     # Assert
-    assert first_run.getvalue().strip() == "Reminders sent: 1, failed: 1."
-    assert sent_in_first_run == ["second@example.org"]
-    assert sorted(m.to[0] for m in mailoutbox) == ["first@example.org", "second@example.org"]
+    assert reminders_in(mailoutbox) == ["laat@example.org"]
 
 
-def test_reminder_carries_the_calendar_entry(reminder_setup, mailoutbox):
+def test_send_reminders_one_failing_address_stops_no_other_and_is_tried_again(
+    reminder_setup, settings, mailoutbox, send_queued_mail
+):
+    # Arrange: the mail server refuses first@example.org, once.
+    settings.EMAIL_BACKEND = "tests.mail_servers.RefusingOnceBackend"
+    settings.REFUSE_ONCE = ["first@example.org"]
+    call_command("send_reminders", days=3, stdout=StringIO())
+
+    # Act
+    send_queued_mail()
+    sent_in_first_run = reminders_in(mailoutbox)
+    make_due_now()
+    send_queued_mail()
+
+    # Assert
+    assert "first@example.org" not in sent_in_first_run
+    assert len(sent_in_first_run) == 4
+    assert reminders_in(mailoutbox).count("first@example.org") == 1
+    assert len(reminders_in(mailoutbox)) == 5
+
+
+def test_reminder_carries_the_calendar_entry(reminder_setup, mailoutbox, send_queued_mail):
     # Act
     call_command("send_reminders", days=3, stdout=StringIO())
+    send_queued_mail()
 
     # Assert
     first = reminder_setup["first"]
     (reminder,) = mails_to(mailoutbox, "first@example.org")
-    assert reminder.cc == ["first0@example.org", "first1@example.org"]
+    assert reminder.cc == []
     assert str(calendar_entry(reminder)["uid"]) == f"registration-{first.pk}@participatielab"
-
-
-# Gaps found while testing --------------------------------------------------------------------
-
-
-def test_resend_confirmation_action_does_not_confirm_a_cancelled_registration(
-    admin_client, event, sign_up, mailoutbox
-):
-    # Arrange
-    registration = sign_up(event, three_members(event)[:1])
-    cancel_registration(registration=registration, by_staff=True)
-
-    # Act
-    admin_client.post(
-        reverse("admin:registrations_registration_changelist"),
-        {"action": "resend_confirmation", "_selected_action": [registration.pk]},
-    )
-
-    # Assert
-    confirmations = [m.subject for m in mailoutbox if m.subject.startswith("Aanmelding bevestigd")]
-    assert confirmations == []
-
-
-def test_retry_unsent_mail_retries_a_failed_waiting_list_promotion(
-    event, sign_up, settings, mailoutbox, django_capture_on_commit_callbacks
-):
-    # Arrange: the waiting-list notice went out; the "there is room" mail failed.
-    event.has_waiting_list = True
-    event.save(update_fields=["has_waiting_list"])
-    session = event.sessions.first()
-    session.capacity = 1
-    session.save(update_fields=["capacity"])
-    first = sign_up(event, [("Karin", "karin@example.org", session)])
-    with django_capture_on_commit_callbacks(execute=True):
-        waiting = sign_up(
-            event,
-            [("Joop", "joop@example.org", session)],
-            organisation_name="Bewonersraad De Eik",
-            contact_email="joop@example.org",
-        )
-    settings.EMAIL_BACKEND = FAILING_BACKEND
-    with django_capture_on_commit_callbacks(execute=True):
-        cancel_attendee(attendee=first.attendees.get(), by_staff=True)
-    waiting.refresh_from_db()
-    assert (waiting.status, waiting.mail_error != "") == (Status.CONFIRMED, True)
-    Registration.objects.filter(pk=waiting.pk).update(
-        created_at=timezone.now() - datetime.timedelta(minutes=5),
-        updated_at=timezone.now() - datetime.timedelta(minutes=5),
-    )
-    settings.EMAIL_BACKEND = LOCMEM_BACKEND
-    mailoutbox.clear()
-
-    # Act
-    call_command("retry_unsent_mail", stdout=StringIO())
-
-    # Assert
-    assert [m.to for m in mailoutbox] == [["joop@example.org"]]
-
-
-@pytest.mark.parametrize("why", ["event-over", "anonymised"])
-def test_retry_unsent_mail_leaves_past_and_anonymised_sign_ups_alone(
-    event, sign_up, mailoutbox, why
-):
-    # Arrange: an unconfirmed sign-up, long enough ago to be retried otherwise.
-    registration = sign_up(event, [("Karin", "karin@example.org", event.sessions.first())])
-    long_ago = timezone.now() - datetime.timedelta(minutes=5)
-    Registration.objects.update(created_at=long_ago, updated_at=long_ago)
-    if why == "event-over":
-        event.date = timezone.localdate() - datetime.timedelta(days=1)
-        event.save(update_fields=["date"])
-    else:
-        Registration.objects.filter(pk=registration.pk).update(anonymised_at=long_ago)
-
-    # Act
-    call_command("retry_unsent_mail", stdout=StringIO())
-
-    # Assert
-    assert mailoutbox == []
-
-
-def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
-    event, sign_up, mailoutbox, django_capture_on_commit_callbacks
-):
-    # Arrange: someone who signed up in English; a Dutch-speaking adviser cancels a member.
-    registration = sign_up(
-        event,
-        [
-            ("Anna Example", "anna@example.org", event.sessions.first()),
-            ("Ben Example", "ben@example.org", event.sessions.first()),
-        ],
-    )
-    Registration.objects.filter(pk=registration.pk).update(language="en")
-    ben = registration.attendees.get(email="ben@example.org")
-
-    # Act
-    with translation.override("nl"), django_capture_on_commit_callbacks(execute=True):
-        cancel_attendee(attendee=ben, by_staff=True)
-
-    # Assert
-    (person,) = [m for m in mailoutbox if "karin@example.org" in m.to]
-    (staff,) = [m for m in mailoutbox if m.subject.startswith("[Participatielab]")]
-    assert "The place for Ben Example has been cancelled." in person.body
-    assert "Ben Example is afgemeld." in staff.body

@@ -1,4 +1,5 @@
-"""Personal data: anonymising old events, and looking up, exporting and erasing one address."""
+"""Personal data: anonymising old events, and looking up, exporting and erasing one address,
+in the sign-ups and in the mail outbox."""
 
 import datetime
 import io
@@ -10,8 +11,10 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.models import Attendee, Invoice, Status
-from registrations.privacy import ANONYMOUS_NAME
+from registrations import reminders
+from registrations.changes import cancel_attendee
+from registrations.models import Attendee, Invoice, MailKind, MailStatus, OutboxMail, Status
+from registrations.privacy import ANONYMOUS_NAME, erase_personal_data, personal_data_of
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 
@@ -154,3 +157,72 @@ def test_personal_data_page_sends_anonymous_to_login(client, personal_data_url):
     for response in responses:
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/admin/login/")
+
+
+# The mail outbox holds addresses, names and errors too ----------------------------------------
+
+
+def test_anonymise_old_events_clears_the_outbox_and_drops_unsent_mail(
+    sign_up, event, send_queued_mail
+):
+    # Arrange: an old sign-up whose mails went out, a change mail naming a member that failed,
+    # and a reminder still queued.
+    old_session = ThemeSessionFactory(event=EventFactory())
+    old = sign_up(
+        old_session.event,
+        [
+            ("Oud Lid", "oud.lid@example.org", old_session),
+            ("Oud Twee", "oud2@example.org", old_session),
+        ],
+        contact_email="oud.contact@example.org",
+    )
+    send_queued_mail()
+    cancel_attendee(attendee=old.attendees.get(name="Oud Twee"), by_staff=True)
+    old.mails.filter(kind=MailKind.CHANGE).update(
+        status=MailStatus.FAILED, last_error="550 <oud.lid@example.org> unknown"
+    )
+    reminders.queue_reminder(old.pk)
+    past = timezone.localdate() - datetime.timedelta(days=400)
+    type(old_session.event).objects.filter(pk=old_session.event_id).update(date=past)
+    recent = sign_up(event, [("Nieuw Lid", "nieuw@example.org", event.sessions.first())])
+
+    # Act
+    call_command("anonymise_old_events", months=12, stdout=io.StringIO())
+
+    # Assert
+    mails = list(old.mails.all())
+    assert {m.recipient for m in mails} == {""}
+    assert {m.last_error for m in mails} == {""}
+    assert {m.params.get("name") for m in mails if m.params} == {ANONYMOUS_NAME}
+    assert {m.status for m in mails if m.kind == MailKind.REMINDER} == {MailStatus.DROPPED}
+    assert "nieuw@example.org" in set(recent.mails.values_list("recipient", flat=True))
+
+
+def test_erase_removes_the_address_and_the_name_from_the_outbox(sign_up, event, send_queued_mail):
+    # Arrange: Jan is a member of Karin's group; he cancels; the change mail names him.
+    registration = sign_up(
+        event,
+        [
+            ("Karin Voorbeeld", "karin@example.org", event.sessions.first()),
+            ("Jan Lid", "jan@example.org", event.sessions.first()),
+        ],
+    )
+    send_queued_mail()
+    cancel_attendee(attendee=registration.attendees.get(name="Jan Lid"), by_staff=True)
+    OutboxMail.objects.filter(recipient="jan@example.org").update(last_error="550 jan")
+    found_before = personal_data_of("JAN@example.org")["mails"]
+
+    # Act
+    erase_personal_data(email="jan@example.org")
+
+    # Assert
+    assert [m["kind"] for m in found_before] == [MailKind.CONFIRMATION]
+    assert personal_data_of("jan@example.org")["mails"] == []
+    assert not OutboxMail.objects.filter(last_error__contains="jan").exists()
+    change_lines = registration.mails.filter(kind__in=[MailKind.CHANGE, MailKind.STAFF_CHANGE])
+    assert {m.params["name"] for m in change_lines} == {ANONYMOUS_NAME}
+    assert set(registration.mails.values_list("recipient", flat=True)) == {
+        "",
+        "karin@example.org",
+        "atrive@example.org",
+    }

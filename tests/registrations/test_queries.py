@@ -7,11 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.models import Attendee, Invoice, Status
+from registrations.models import Attendee, Invoice, MailStatus, OutboxMail, Status
 from sessions.models import Event
 from tests.factories import (
     AttendeeFactory,
     EventFactory,
+    OutboxMailFactory,
     ProgrammeItemFactory,
     RegistrationFactory,
     ThemeSessionFactory,
@@ -63,7 +64,8 @@ def busy_event(attendees: int) -> Event:
     """Build a lab with `attendees` board members from organisations of up to three people.
 
     Registrations come from the factory and attendees are bulk-inserted; every third
-    organisation has paid, and some sign-ups are cancelled or on the waiting list.
+    organisation has paid, some sign-ups are cancelled or on the waiting list, and each has
+    a mail in the outbox (sent, failed or queued).
     """
     event = EventFactory(has_waiting_list=True)
     sessions = ThemeSessionFactory.create_batch(4, event=event, capacity=400)
@@ -81,6 +83,11 @@ def busy_event(attendees: int) -> Event:
         )
         for n in range(attendees)
     )
+    mail_statuses = [MailStatus.SENT, MailStatus.SENT, MailStatus.FAILED, MailStatus.QUEUED]
+    OutboxMail.objects.bulk_create(
+        OutboxMailFactory.build(registration=registration, status=mail_statuses[n % 4])
+        for n, registration in enumerate(registrations)
+    )
     Invoice.objects.filter(event=event).update(attendee_count=3, amount_due=Decimal("100.00"))
     paid = Invoice.objects.filter(event=event).order_by("pk")[::3]
     Invoice.objects.filter(pk__in=[invoice.pk for invoice in paid]).update(
@@ -92,13 +99,13 @@ def busy_event(attendees: int) -> Event:
 # Found by running once; they must be the same for 10 and for 300 attendees. Each includes
 # the session and user look-ups of the logged-in superuser.
 # The attendee list skips the second count of all rows (show_full_result_count = False).
-QUERIES = {"attendee": 6, "registration": 8, "invoice": 6, "overview": 9}
+QUERIES = {"attendee": 6, "registration": 8, "invoice": 6, "outboxmail": 7, "overview": 9}
 
 SIZES = pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])
 
 
 @SIZES
-@pytest.mark.parametrize("page", ["attendee", "registration", "invoice"])
+@pytest.mark.parametrize("page", ["attendee", "registration", "invoice", "outboxmail"])
 def test_changelist_query_count_does_not_grow(
     admin_client, django_assert_num_queries, attendees, page
 ):

@@ -148,18 +148,20 @@ def test_detail_forms_post_to_their_own_addresses(client, event, sign_up):
 
 
 def test_move_changes_the_session_and_mails_a_summary(
-    client, event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+    client, event, sign_up, mailoutbox, send_queued_mail
 ):
     # Arrange
     registration = sign_up(event, members_of(event, 1))
     attendee = registration.attendees.get()
     target = event.sessions.get(title="Werksessie")
+    send_queued_mail()  # the mails of the sign-ups above
+    mailoutbox.clear()
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            action_url(registration, "change_session", attendee), {"session": target.pk}
-        )
+    response = client.post(
+        action_url(registration, "change_session", attendee), {"session": target.pk}
+    )
+    send_queued_mail()
 
     # Assert
     assert response.status_code == 302
@@ -172,9 +174,7 @@ def test_move_changes_the_session_and_mails_a_summary(
     assert "Bestuurslid lid 0 gaat naar de sessie ‘Werksessie’." in summary.body
 
 
-def test_move_into_a_full_session_is_refused(
-    client, event, sign_up, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_move_into_a_full_session_is_refused(client, event, sign_up, mailoutbox, send_queued_mail):
     # Arrange
     full = event.sessions.get(title="Werksessie")
     full.capacity = 1
@@ -188,12 +188,14 @@ def test_move_into_a_full_session_is_refused(
     registration = sign_up(event, members_of(event, 1))
     attendee = registration.attendees.get()
     before = snapshot(registration)
+    send_queued_mail()  # the mails of the sign-ups above
+    mailoutbox.clear()
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            action_url(registration, "change_session", attendee), {"session": full.pk}
-        )
+    response = client.post(
+        action_url(registration, "change_session", attendee), {"session": full.pk}
+    )
+    send_queued_mail()
 
     # Assert: the page again, with the message at the form that was sent.
     assertContains(response, "De sessie ‘Werksessie’ is vol.", count=1)
@@ -225,16 +227,18 @@ def test_move_of_a_cancelled_member_is_refused_with_a_message(client, event, sig
 
 
 def test_cancel_one_of_three_lowers_the_price_and_mails_a_summary(
-    client, event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+    client, event, sign_up, mailoutbox, send_queued_mail
 ):
     # Arrange
     registration = sign_up(event, members_of(event, 3))
     leaving = registration.attendees.get(email="lid1@example.org")
     assert registration.invoice.amount_due == Decimal("100.00")
+    send_queued_mail()  # the mails of the sign-ups above
+    mailoutbox.clear()
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(action_url(registration, "cancel_attendee", leaving))
+    response = client.post(action_url(registration, "cancel_attendee", leaving))
+    send_queued_mail()
 
     # Assert
     assert response.status_code == 302
@@ -267,14 +271,16 @@ def test_cancel_everyone_without_confirm_is_refused(client, event, sign_up):
 
 
 def test_cancel_everyone_with_confirm_cancels_all_and_keeps_the_rows(
-    client, event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+    client, event, sign_up, mailoutbox, send_queued_mail
 ):
     # Arrange
     registration = sign_up(event, members_of(event, 3))
+    send_queued_mail()  # the mails of the sign-ups above
+    mailoutbox.clear()
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(action_url(registration, "cancel_all"), {"confirm": "on"})
+    response = client.post(action_url(registration, "cancel_all"), {"confirm": "on"})
+    send_queued_mail()
 
     # Assert
     assert response.status_code == 302
@@ -299,20 +305,20 @@ def add_data(name, email, session):
     }
 
 
-def test_add_colleague_joins_and_reprices(
-    client, event, sign_up, mailoutbox, django_capture_on_commit_callbacks
-):
+def test_add_colleague_joins_and_reprices(client, event, sign_up, mailoutbox, send_queued_mail):
     # Arrange
     registration = sign_up(event, members_of(event, 1))
     session = event.sessions.get(title="Jaarcyclus")
     assert registration.invoice.amount_due == Decimal("50.00")
+    send_queued_mail()  # the mails of the sign-ups above
+    mailoutbox.clear()
 
     # Act
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(
-            action_url(registration, "add_colleague"),
-            add_data("Nieuw Lid", "nieuw@example.org", session),
-        )
+    response = client.post(
+        action_url(registration, "add_colleague"),
+        add_data("Nieuw Lid", "nieuw@example.org", session),
+    )
+    send_queued_mail()
 
     # Assert
     assert response.status_code == 302
@@ -327,8 +333,8 @@ def test_add_colleague_joins_and_reprices(
         Status.CONFIRMED,
     )
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
-    (summary,) = contact_mails(mailoutbox)
-    assert summary.cc == ["lid0@example.org", "nieuw@example.org"]
+    assert contact_subjects(mailoutbox, "lid0@example.org") == contact_subjects(mailoutbox)
+    assert contact_subjects(mailoutbox, "nieuw@example.org") == contact_subjects(mailoutbox)
 
 
 def test_add_form_is_not_offered_at_the_group_limit(client, event, sign_up):

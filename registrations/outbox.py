@@ -1,0 +1,271 @@
+"""The outbox: every mail is a row written in the transaction that causes it, sent by a worker.
+
+A domain function calls one of the `queue_*` functions inside its transaction: that writes
+one `OutboxMail` row per address (compared without case) and enqueues the `send_mail` task
+for each row, in that same transaction, so a sign-up and its mails commit together or not at
+all, and a request never waits on SMTP. A worker (`manage.py db_worker`) runs the task:
+
+1. claim the row (queued → sending, one more attempt) with a conditional update, so two
+   workers never both take it;
+2. write the mail as the sign-up stands now (`registrations.emails.compose`) and hand it to
+   SMTP;
+3. mark it sent at once; on a failure record the error and queue it again after a wait that
+   doubles each time (`run_after`), until `MAIL_MAX_ATTEMPTS`, when it shows as failed in the
+   admin, where staff can resend it.
+
+`sweep_outbox` (cron) queues again the rows a dead worker left "sending" and queued rows
+whose task is gone. Delivery is at least once: a worker that dies after SMTP took the mail but
+before the row was marked sent leaves it "sending", and the sweeper sends it again.
+"""
+
+import datetime
+import logging
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Min, Q, QuerySet
+from django.utils import timezone
+from django_tasks import TaskResultStatus, task
+from django_tasks_db.models import DBTaskResult
+
+from registrations import emails
+from registrations.emails import Summary
+from registrations.models import MailKind, MailStatus, OutboxMail, Registration
+
+logger = logging.getLogger(__name__)
+
+# Mails that say how the sign-up stands; once the contact person has one, it counts as confirmed.
+CONFIRMING = {MailKind.CONFIRMATION, MailKind.PROMOTED}
+
+
+# Queueing: called by the domain functions, inside their transaction --------------------------
+
+
+def queue_new_signup(registration: Registration) -> list[OutboxMail]:
+    """Queue the confirmation (or waiting-list notice) for everyone, and the staff notice."""
+    return queue(
+        person_mails(MailKind.CONFIRMATION, registration)
+        + staff_mails(MailKind.STAFF_NEW, registration)
+    )
+
+
+def queue_confirmation(registration: Registration) -> list[OutboxMail]:
+    """Queue the confirmation again, e.g. when staff resend it."""
+    return queue(person_mails(MailKind.CONFIRMATION, registration))
+
+
+def queue_promoted(registration: Registration) -> list[OutboxMail]:
+    """Queue the "there is a place" mail for a group that moved in from the waiting list."""
+    return queue(person_mails(MailKind.PROMOTED, registration))
+
+
+def queue_change_summary(registration: Registration, summary: Summary) -> list[OutboxMail]:
+    """Queue what changed for everyone in the sign-up, and the staff notice."""
+    details = {"message": summary.text, "params": dict(summary.params)}
+    return queue(
+        person_mails(MailKind.CHANGE, registration, **details)
+        + staff_mails(MailKind.STAFF_CHANGE, registration, **details)
+    )
+
+
+def person_mails(kind: MailKind, registration: Registration, **details) -> list[OutboxMail]:
+    """Return new rows to the people of a sign-up, in their language."""
+    return new_mails(
+        emails.person_addresses(registration),
+        kind=kind,
+        registration=registration,
+        language=registration.language,
+        **details,
+    )
+
+
+def staff_mails(kind: MailKind, registration: Registration, **details) -> list[OutboxMail]:
+    """Return the new row to Atrivé about a sign-up, in Dutch."""
+    return new_mails(
+        [emails.staff_address(registration)],
+        kind=kind,
+        registration=registration,
+        language=settings.LANGUAGE_CODE,
+        **details,
+    )
+
+
+def new_mails(addresses: Iterable[str], **fields) -> list[OutboxMail]:
+    """Return unsaved outbox rows with `fields`, one per distinct address."""
+    now = timezone.now()
+    return [
+        OutboxMail(recipient=address, next_try_at=now, **fields)
+        for address in distinct_addresses(addresses)
+    ]
+
+
+def queue(mails: list[OutboxMail]) -> list[OutboxMail]:
+    """Write the rows and enqueue a task for each, in the caller's transaction."""
+    # Inside a domain function's transaction this adds no savepoint: a failure here fails
+    # the whole write, which is what "commit together or not at all" asks.
+    with transaction.atomic(savepoint=False):
+        mails = OutboxMail.objects.bulk_create(mails)
+        for mail in mails:
+            send_mail.enqueue(mail.pk)
+    return mails
+
+
+def distinct_addresses(addresses: Iterable[str]) -> list[str]:
+    """Return each address once, compared without case, in the order given; skip empty ones."""
+    seen: dict[str, str] = {}
+    for address in addresses:
+        address = address.strip()
+        if address:
+            seen.setdefault(address.lower(), address)
+    return list(seen.values())
+
+
+# Sending: the task a worker runs --------------------------------------------------------------
+
+
+@task()
+def send_mail(mail_id: int) -> str:
+    """Send one outbox row; the argument is its id only, the row holds the rest."""
+    return deliver(mail_id)
+
+
+def deliver(mail_id: int) -> str:
+    """Claim, write and send one mail, and record the outcome; return what happened."""
+    # Only a queued row can be claimed, so however many tasks name it, it is sent once. The
+    # next try is not checked here: the task's run_after holds it back, and comparing clocks
+    # of two machines could leave a fresh mail behind.
+    claimed = OutboxMail.objects.filter(pk=mail_id, status=MailStatus.QUEUED).update(
+        status=MailStatus.SENDING, attempts=F("attempts") + 1, claimed_at=timezone.now()
+    )
+    if not claimed:  # sent already, or another worker has it
+        return "not queued"
+    mail = OutboxMail.objects.get(pk=mail_id)
+    try:
+        registration = emails.load(mail.registration_id)
+        message = emails.compose(mail, registration)
+        if message is None:
+            OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.DROPPED)
+            return "dropped"
+        message.send()
+    except Exception as error:  # whatever went wrong, the mail is tried again later
+        return retry_later(mail, error)
+    mark_sent(mail, registration)
+    return "sent"
+
+
+def mark_sent(mail: OutboxMail, registration: Registration) -> None:
+    """Record that SMTP took the mail; a confirming mail to the contact confirms the sign-up."""
+    now = timezone.now()
+    with transaction.atomic():
+        OutboxMail.objects.filter(pk=mail.pk).update(
+            status=MailStatus.SENT, sent_at=now, next_try_at=None
+        )
+        if mail.kind in CONFIRMING and mail.recipient.lower() == registration.contact_email.lower():
+            # Only if the sign-up still stands as the mail said (not promoted meanwhile).
+            Registration.objects.filter(pk=registration.pk, status=registration.status).update(
+                confirmation_sent_at=now
+            )
+
+
+def retry_later(mail: OutboxMail, error: Exception) -> str:
+    """Record a failed try; queue the mail again after a wait, or give up after the last try."""
+    now = timezone.now()
+    error_text = f"{now:%Y-%m-%d %H:%M}: {type(error).__name__}: {error}"[:2000]
+    mine = OutboxMail.objects.filter(
+        pk=mail.pk, status=MailStatus.SENDING, claimed_at=mail.claimed_at
+    )
+    if mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+        logger.error("Mail %s failed for good after %s tries: %s", mail.pk, mail.attempts, error)
+        mine.update(status=MailStatus.FAILED, next_try_at=None, last_error=error_text)
+        return "failed"
+    next_try = mail.claimed_at + retry_delay(mail.attempts)  # counted from the try's start
+    logger.warning(
+        "Mail %s failed (try %s), next try at %s: %s", mail.pk, mail.attempts, next_try, error
+    )
+    # Our own transaction, not one the failure rolled back: the row and its next task together.
+    with transaction.atomic():
+        if mine.update(status=MailStatus.QUEUED, next_try_at=next_try, last_error=error_text):
+            send_mail.using(run_after=next_try).enqueue(mail.pk)
+    return "retry"
+
+
+def retry_delay(attempts: int) -> datetime.timedelta:
+    """Return the wait after the given number of failed tries: 1, 2, 4 ... times the delay."""
+    return datetime.timedelta(seconds=settings.MAIL_RETRY_DELAY_SECONDS * 2 ** (attempts - 1))
+
+
+# Keeping the queue moving: the sweeper, resending, the age of the oldest unsent mail -----------
+
+
+def sweep_outbox(*, now: datetime.datetime | None = None) -> int:
+    """Queue again the mails a dead worker left "sending" and queued mails whose task is gone.
+
+    Both must have waited longer than `MAIL_STALE_AFTER_SECONDS`. Returns how many mails were
+    queued again; a mail out of tries is marked failed instead.
+    """
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.MAIL_STALE_AFTER_SECONDS)
+    stuck = list(OutboxMail.objects.filter(status=MailStatus.SENDING, claimed_at__lt=cutoff))
+    waiting = list(OutboxMail.objects.filter(status=MailStatus.QUEUED, next_try_at__lt=cutoff))
+    if waiting:
+        live = mails_with_a_live_task(cutoff)
+        waiting = [mail for mail in waiting if mail.pk not in live]
+    requeued = 0
+    for mail in stuck + waiting:
+        # Unchanged since it was read: not finished, retried or taken meanwhile.
+        row = OutboxMail.objects.filter(
+            pk=mail.pk,
+            status=mail.status,
+            claimed_at=mail.claimed_at,
+            next_try_at=mail.next_try_at,
+        )
+        with transaction.atomic():
+            if mail.status == MailStatus.SENDING and mail.attempts >= settings.MAIL_MAX_ATTEMPTS:
+                row.update(
+                    status=MailStatus.FAILED,
+                    next_try_at=None,
+                    last_error=f"{now:%Y-%m-%d %H:%M}: the worker stopped while sending",
+                )
+            elif row.update(status=MailStatus.QUEUED, next_try_at=now):
+                send_mail.enqueue(mail.pk)
+                requeued += 1
+    return requeued
+
+
+def mails_with_a_live_task(cutoff: datetime.datetime) -> set[int]:
+    """Return the outbox ids that a waiting task, or one a worker started lately, will send."""
+    tasks = DBTaskResult.objects.filter(task_path=send_mail.module_path).filter(
+        Q(status=TaskResultStatus.READY)
+        | Q(status=TaskResultStatus.RUNNING, started_at__gte=cutoff)
+    )
+    return {args_kwargs["args"][0] for args_kwargs in tasks.values_list("args_kwargs", flat=True)}
+
+
+def resend_mails(*, mails: QuerySet[OutboxMail]) -> tuple[list[OutboxMail], list[OutboxMail]]:
+    """Queue failed or dropped mails again with a fresh set of tries; return (queued, refused).
+
+    Mails on their way or sent are refused (resend a confirmation from its sign-up instead),
+    and so are mails whose address was erased.
+    """
+    now = timezone.now()
+    queued, refused = [], []
+    for mail in mails.order_by("pk"):
+        with transaction.atomic():
+            again = (
+                OutboxMail.objects.filter(
+                    pk=mail.pk, status__in=[MailStatus.FAILED, MailStatus.DROPPED]
+                )
+                .exclude(recipient="")
+                .update(status=MailStatus.QUEUED, attempts=0, next_try_at=now, claimed_at=None)
+            )
+            if again:
+                send_mail.enqueue(mail.pk)
+        (queued if again else refused).append(mail)
+    return queued, refused
+
+
+def oldest_unsent_age(now: datetime.datetime | None = None) -> datetime.timedelta | None:
+    """Return how long the oldest mail still to be sent has waited, or None when none waits."""
+    oldest = OutboxMail.objects.unsent().aggregate(oldest=Min("created_at"))["oldest"]
+    return None if oldest is None else (now or timezone.now()) - oldest
