@@ -20,17 +20,31 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# The task worker that sends the mail (see README, "Mail"). It runs in its own process group
+# (setsid, where there is one), so stopping it also stops the child its autoreloader starts.
+TASK_WORKER := $(shell command -v setsid) $(BIN)/python manage.py db_worker --queue-name '*'
+# Run a worker in the background next to a server in the foreground; Ctrl+C, or the server
+# stopping, stops the worker too.
+define with_worker
+	trap 'kill -TERM -$$worker $$worker 2>/dev/null; exit' INT TERM EXIT; \
+	$(1) $(TASK_WORKER) & worker=$$!; \
+	$(2)
+endef
+
+# The site at http://127.0.0.1:8000/ and a worker that sends its mail (to the console).
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
-	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+	@$(call with_worker,$(DEV_ENV),$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT))
 
 # Production serving: DEBUG off, so SECRET_KEY and ALLOWED_HOSTS must be set (see README).
+# One worker sends the mail; on more machines run more (README, "Growing beyond one machine").
 serve: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py collectstatic --noinput -v 0
-	CONN_MAX_AGE=$${CONN_MAX_AGE:-60} $(BIN)/gunicorn participatielab.wsgi \
-		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS)
+	@$(call with_worker,CONN_MAX_AGE=$${CONN_MAX_AGE:-600},CONN_MAX_AGE=$${CONN_MAX_AGE:-60} \
+		$(BIN)/gunicorn participatielab.wsgi \
+		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS))
 
 # Load and size benchmark: see bench/README.md. Uses PostgreSQL when DATABASE_URL points at
 # one (in its own database participatielab_bench), else a SQLite file in bench/. The load

@@ -150,7 +150,7 @@ def grow_history(target: int) -> dict:
     """Fill the archive lab up to `target` attendees with bulk inserts; keep invoices right.
 
     bulk_create, not `register_group`: the service takes the event lock, re-counts places
-    and queues two mails per sign-up, about 20 ms each, so 50,000 sign-ups would take
+    and queues its mails, about 20 ms per sign-up, so 50,000 sign-ups would take
     minutes. The rows are the same shape the service writes (one invoice per organisation
     and event, recomputed below from the attendees with the app's own pricing function).
     """
