@@ -14,6 +14,7 @@ from django.db.models.functions import Lower, Trim, TruncWeek
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,11 +22,12 @@ from django.views.decorators.http import require_safe
 
 from registrations.availability import with_seat_counts
 from registrations.exports import csv_response, flavour_from_request
-from registrations.forms import StaffSignupForm, error_summary
+from registrations.forms import StaffSignupForm
 from registrations.models import Attendee, Invoice, Registration, Status
+from registrations.organisations import event_organisations, likely_duplicates
 from registrations.pricing import ZERO
 from registrations.privacy import erase_personal_data, personal_data_of
-from registrations.views import process_signup
+from registrations.views import process_signup, signup_context
 from sessions.models import Event, ThemeSession
 
 EXPORT_PERMISSION = "registrations.export_personal_data"
@@ -119,6 +121,8 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         .order_by("week"),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        # Names that differ only in "e.o.", punctuation or a typo: one organisation, one bill?
+        "duplicates": likely_duplicates(event_organisations(event)),
     }
     return render(request, "admin/registrations/event/overview.html", context)
 
@@ -141,11 +145,7 @@ def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
     context = admin_context(
         request, event, _("Aanmelding invoeren voor %(title)s") % {"title": event}
     )
-    context |= {
-        "form": form,
-        "formset": formset,
-        "error_summary": error_summary(form, formset) if form.is_bound else [],
-    }
+    context |= signup_context(event, sessions, form, formset)
     return render(request, "admin/registrations/event/signup.html", context)
 
 
@@ -206,26 +206,61 @@ def presence_list(request: HttpRequest, event_id: int, session_id: int) -> HttpR
 
 
 class PersonalDataForm(forms.Form):
-    email = forms.EmailField(label=gettext_lazy("E-mailadres"))
+    """Find a person by address, or by organisation and name (for those without an address)."""
+
+    email = forms.EmailField(label=gettext_lazy("E-mailadres"), required=False)
+    organisation = forms.CharField(label=gettext_lazy("Organisatie"), required=False)
+    name = forms.CharField(label=gettext_lazy("Naam"), required=False)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        by_name = cleaned.get("organisation") and cleaned.get("name")
+        if not cleaned.get("email") and not by_name and not self.errors:
+            raise forms.ValidationError(
+                gettext_lazy("Vul een e-mailadres in, of een organisatie en een naam."),
+                code="empty",
+            )
+        return cleaned
+
+    def query(self) -> dict[str, str]:
+        return {
+            name: self.cleaned_data.get(name) or "" for name in ("email", "organisation", "name")
+        }
 
 
 def personal_data(request: HttpRequest) -> HttpResponse:
-    """Find, export (JSON) or erase everything stored about one e-mail address (AVG/GDPR)."""
+    """Find, export (JSON) or erase what is stored about a person (AVG/GDPR).
+
+    The lookup lists every person found, each with a box to tick: erasure touches only the
+    people staff select, so erasing one user of a shared address leaves the others.
+    """
     require_permission(request, EXPORT_PERMISSION)
     form = PersonalDataForm(request.POST or request.GET or None)
     found = None
     if form.is_valid():
-        email = form.cleaned_data["email"]
+        query = form.query()
         if request.method == "POST":
             require_permission(request, "registrations.delete_registration")
-            changed = erase_personal_data(email=email)
-            messages.success(
-                request,
-                _("De gegevens van %(email)s zijn gewist (%(count)d rij(en)).")
-                % {"email": email, "count": changed},
+            contacts = request.POST.getlist("contact")
+            attendees = request.POST.getlist("attendee")
+            if not (contacts or attendees):
+                messages.error(request, _("Vink aan wiens gegevens u wilt wissen."))
+            else:
+                changed = erase_personal_data(
+                    contacts=[int(pk) for pk in contacts if pk.isdigit()],
+                    attendees=[int(pk) for pk in attendees if pk.isdigit()],
+                )
+                messages.success(
+                    request,
+                    _("De gegevens van de gekozen personen zijn gewist (%(count)d rij(en)).")
+                    % {"count": changed},
+                )
+            return redirect(
+                reverse("admin:registrations_registration_personal_data")
+                + "?"
+                + urlencode({k: v for k, v in query.items() if v})
             )
-            return redirect("admin:registrations_registration_personal_data")
-        found = personal_data_of(email)
+        found = personal_data_of(**query)
         if request.GET.get("format") == "json":
             response = JsonResponse(found, json_dumps_params={"indent": 2, "ensure_ascii": False})
             response["Content-Disposition"] = 'attachment; filename="persoonsgegevens.json"'
@@ -236,6 +271,7 @@ def personal_data(request: HttpRequest) -> HttpResponse:
         "opts": Registration._meta,
         "form": form,
         "found": found,
+        "query": urlencode({k: v for k, v in form.query().items() if v}) if found else "",
         "can_erase": request.user.has_perm("registrations.delete_registration"),
     }
     return render(request, "admin/registrations/personal_data.html", context)

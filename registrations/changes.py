@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from registrations import outbox
+from registrations.availability import settle_status
 from registrations.emails import Summary
 from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event_then_row
-from registrations.models import Attendee, Organisation, Registration, Status
-from registrations.signup import AttendeeData, check_emails_free
+from registrations.models import Attendee, Organisation, Registration, Status, person_key
+from registrations.signup import AttendeeData, check_people_free
 from registrations.waiting_list import promote_waiting_list
 from sessions.models import ThemeSession
 
@@ -70,19 +71,21 @@ def move_attendee(
 def change_attendee_details(
     *, attendee: Attendee, name: str, email: str, dietary_wishes: str
 ) -> Attendee:
-    """Let staff correct a board member's name, address and dietary wishes."""
+    """Let staff correct a board member's name, address (optional) and dietary wishes."""
     with lock_event_then_row(attendee, check_deadline=False) as (event, attendee):
-        if email.strip().lower() != attendee.email.lower():
-            check_emails_free(event, [AttendeeData(name=name, email=email, session_id=0)])
-        attendee.name = name.strip()
+        if attendee.status != Status.CANCELLED and person_key(name) != attendee.name_key:
+            check_people_free(
+                event, attendee.organisation, [AttendeeData(name=name, session_id=0)], single=True
+            )
+        attendee.set_name(name)
         attendee.email = email.strip()
         attendee.dietary_wishes = dietary_wishes.strip()
         attendee.full_clean(
-            exclude=["registration", "event", "session"],
+            exclude=["registration", "event", "organisation", "session"],
             validate_unique=False,
             validate_constraints=False,
         )
-        attendee.save(update_fields=["name", "email", "dietary_wishes"])
+        attendee.save(update_fields=["name", "name_key", "email", "dietary_wishes"])
     return attendee
 
 
@@ -103,9 +106,7 @@ def cancel_attendee(
         attendee.status = Status.CANCELLED
         attendee.save(update_fields=["status"])
         registration = attendee.registration
-        if not registration.attendees.exclude(status=Status.CANCELLED).exists():
-            registration.status = Status.CANCELLED
-            registration.save(update_fields=["status", "updated_at"])
+        settle_status(registration)
         recompute_invoice(registration.invoice)
         promote_waiting_list(event)
         outbox.queue_change_summary(
@@ -137,15 +138,31 @@ def cancel_registration(
 
 
 def change_organisation(*, registration: Registration, organisation: Organisation) -> Registration:
-    """Book a sign-up on another organisation (e.g. one typed differently); reprice both."""
+    """Book a sign-up and its members on another organisation (e.g. one typed differently);
+    reprice both. Refused when someone would then be signed up twice."""
     with lock_event_then_row(registration, check_deadline=False) as (event, registration):
         if registration.organisation_id == organisation.pk:
             return registration
+        if organisation.merged_into_id is not None:
+            raise RegistrationError(
+                _("%(name)s is samengevoegd met een andere organisatie. Kies die.")
+                % {"name": organisation.name},
+                code="merged",
+                field="organisation",
+            )
+        members = registration.attendees.active()
+        check_people_free(
+            event,
+            organisation,
+            [AttendeeData(name=member.name, session_id=0) for member in members],
+            single=True,
+        )
         old_invoice = registration.invoice
         new_invoice = invoice_for(event=event, organisation=organisation)
         registration.organisation = organisation
         registration.invoice = new_invoice
         registration.save(update_fields=["organisation", "invoice", "updated_at"])
+        registration.attendees.update(organisation=organisation)
         recompute_invoice(old_invoice)
         recompute_invoice(new_invoice)
     return registration

@@ -16,10 +16,13 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
 
+from registrations.audience import Audience, audience
 from registrations.models import Attendee, MailKind, OutboxMail, Registration, Status
 
 ICS_NAME = "participatielab.ics"
@@ -39,12 +42,6 @@ class Summary:
 
     def __str__(self) -> str:
         return _(self.text) % self.params if self.params else _(self.text)
-
-
-def person_addresses(registration: Registration) -> list[str]:
-    """Return who hears about a sign-up: the contact person, then each member still coming."""
-    members = registration.attendees.exclude(status=Status.CANCELLED).order_by("pk")
-    return [registration.contact_email, *members.values_list("email", flat=True)]
 
 
 def staff_address(registration: Registration) -> str:
@@ -77,40 +74,69 @@ def compose(mail: OutboxMail, registration: Registration) -> EmailMultiAlternati
 
 
 def confirmation(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
-    """The confirmation with its calendar entry, or the waiting-list notice."""
+    """The confirmation with its calendar entry, or the waiting-list notice for whoever chose
+    to wait; a contact person whose group is partly waiting hears who waits."""
     if registration.status == Status.CANCELLED:
         return None
-    if registration.status == Status.WAITING:
+    reader = audience(registration, mail.recipient)
+    if registration.status == Status.WAITING or reader.all_waiting:
         return person_message(
             registration,
             mail,
             _("Wachtlijst: %(title)s op %(date)s"),
             [
                 _(
-                    "Dank u wel voor uw aanmelding. De bijeenkomst is op dit moment vol: uw "
-                    "groep staat op de wachtlijst. Komt er plaats, dan schuift u door en krijgt "
-                    "u bericht. U betaalt nu nog niets."
+                    "Dank u wel voor uw aanmelding. U staat op de wachtlijst, zoals u koos. Komt "
+                    "er plaats, dan schuift u door en krijgt u bericht. U betaalt nu nog niets."
                 )
             ],
+            reader=reader,
         )
+    intro = [_("Dank u wel voor uw aanmelding. Hieronder staan alle gegevens.")]
+    waiting = [a.name for a in registration.attendees.all() if a.status == Status.WAITING]
+    if waiting and reader.kind != "member":
+        intro.append(waiting_line(waiting))
     return person_message(
         registration,
         mail,
         _("Aanmelding bevestigd: %(title)s op %(date)s"),
-        [_("Dank u wel voor uw aanmelding. Hieronder staan alle gegevens.")],
+        intro,
         calendar=True,
+        reader=reader,
     )
 
 
+def waiting_line(names: list[str]) -> str:
+    """Say who of a confirmed group waits, by their own choice, and what that means."""
+    return ngettext(
+        "%(names)s staat op de wachtlijst, zoals gekozen. Komt er plaats, dan schuift die door "
+        "en krijgt u bericht; pas dan telt die mee in de prijs.",
+        "%(names)s staan op de wachtlijst, zoals gekozen. Komt er plaats, dan schuiven zij door "
+        "en krijgt u bericht; pas dan tellen zij mee in de prijs.",
+        len(names),
+    ) % {"names": get_text_list(names, _("en"))}
+
+
 def promoted(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
-    """Tell a group that it moved from the waiting list into the event."""
+    """Tell a sign-up that members moved from the waiting list into the event."""
     if registration.status != Status.CONFIRMED:
         return None
+    names = mail.params.get("names") or []
+    news = (
+        ngettext(
+            "Goed nieuws: er is plaats vrijgekomen. %(names)s kan nu komen.",
+            "Goed nieuws: er is plaats vrijgekomen. %(names)s kunnen nu komen.",
+            len(names),
+        )
+        % {"names": get_text_list(names, _("en"))}
+        if names
+        else _("Goed nieuws: er is plaats vrijgekomen. Uw groep is nu aangemeld.")
+    )
     return person_message(
         registration,
         mail,
         _("Er is plaats: u bent aangemeld voor %(title)s op %(date)s"),
-        [_("Goed nieuws: er is plaats vrijgekomen. Uw groep is nu aangemeld.")],
+        [news],
         calendar=True,
     )
 
@@ -129,8 +155,11 @@ def change(registration: Registration, mail: OutboxMail) -> EmailMultiAlternativ
 
 
 def reminder(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
-    """Remind a confirmed group a few days before the event."""
-    if registration.status != Status.CONFIRMED:
+    """Remind a confirmed group a few days before the event (not those still waiting)."""
+    if (
+        registration.status != Status.CONFIRMED
+        or audience(registration, mail.recipient).all_waiting
+    ):
         return None
     return person_message(
         registration,
@@ -189,18 +218,25 @@ def person_message(
     intro: list[str],
     *,
     calendar: bool = False,
+    reader: Audience | None = None,
 ) -> EmailMultiAlternatives:
-    """Return a plain-text and HTML mail to one address about the sign-up as it stands now."""
+    """Return a plain-text and HTML mail to one address about the sign-up as it stands now.
+
+    The contact person reads the whole group, the money and the group's link; a member reads
+    their own part and their own link, or (a shared address) no link.
+    """
     event = registration.event
-    attendees = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
+    reader = reader or audience(registration, mail.recipient)
+    coming = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
     context = {
         "registration": registration,
-        "greeting_name": greeting_name(registration, mail.recipient),
+        "reader": reader,
+        "greeting_name": get_text_list(reader.names, _("en")),
         "event": event,
-        "attendees": attendees,
+        "attendees": coming if reader.kind == "contact" else reader.members,
         "invoice": registration.invoice,
         "intro": intro,
-        "manage_url": settings.SITE_URL + registration.get_absolute_url(),
+        "manage_url": reader.manage_url,
     }
     message = EmailMultiAlternatives(
         subject=subject % {"title": event.title, "date": date_format(event.date, "l j F")},
@@ -210,21 +246,11 @@ def person_message(
     )
     message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
     if calendar:
-        message.attach(ICS_NAME, calendar_for(registration), "text/calendar")
+        message.attach(ICS_NAME, calendar_for(registration, reader.manage_url), "text/calendar")
     return message
 
 
-def greeting_name(registration: Registration, address: str) -> str:
-    """Return whom a mail to `address` greets: the contact person, else the member there."""
-    if address.lower() == registration.contact_email.lower():
-        return registration.contact_name
-    for attendee in registration.attendees.all():
-        if attendee.email.lower() == address.lower():
-            return attendee.name
-    return registration.contact_name
-
-
-def calendar_for(registration: Registration) -> bytes:
+def calendar_for(registration: Registration, manage_url: str = "") -> bytes:
     """Return an iCalendar file for the event, with a UID that stays the same per sign-up."""
     event = registration.event
     entry = CalendarEvent()
@@ -234,11 +260,10 @@ def calendar_for(registration: Registration) -> bytes:
     entry.add("dtend", timezone.localtime(event.ends_at))
     entry.add("summary", event.title)
     entry.add("location", f"{event.venue_name}, {event.venue_address}, {event.venue_city}")
-    entry.add(
-        "description",
-        _("Uw aanmelding bekijken of wijzigen: %(url)s")
-        % {"url": settings.SITE_URL + registration.get_absolute_url()},
-    )
+    if manage_url:
+        entry.add(
+            "description", _("Uw aanmelding bekijken of wijzigen: %(url)s") % {"url": manage_url}
+        )
     calendar = Calendar()
     calendar.add("prodid", "-//Atrivé//Participatielab//NL")
     calendar.add("version", "2.0")

@@ -11,17 +11,22 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from registrations.availability import Places, session_full
+from registrations.models import person_key
 from registrations.signup import AttendeeData
 from sessions.models import Event, ThemeSession
 
 STARTED_SALT = "registrations.signup.started"
+# The id of the list of known organisation names the organisation field suggests from.
+ORGANISATION_LIST = "organisatienamen"
 
 
 class SignupForm(forms.Form):
     organisation_name = forms.CharField(
         label=_("Naam van uw huurdersorganisatie"),
         max_length=200,
-        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+        help_text=_("Kies uw organisatie uit de lijst als die erin staat."),
+        widget=forms.TextInput(attrs={"autocomplete": "organization", "list": ORGANISATION_LIST}),
     )
     contact_name = forms.CharField(
         label=_("Uw naam"),
@@ -31,7 +36,9 @@ class SignupForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Uw e-mailadres"),
         max_length=254,
-        help_text=_("Hierheen sturen wij de bevestiging."),
+        help_text=_(
+            "Hierheen sturen wij de bevestiging, met de link om de aanmelding te wijzigen."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
     contact_phone = forms.CharField(
@@ -45,7 +52,17 @@ class SignupForm(forms.Form):
         label=_("Opmerkingen"),
         max_length=2000,
         required=False,
+        help_text=_("Bijvoorbeeld: wij hebben een lift nodig."),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # Only when the evening has fewer places than the group: the group's own choice to wait.
+    wait_as_group = forms.BooleanField(
+        label=_("Zet de hele groep op de wachtlijst"),
+        required=False,
+        help_text=_(
+            "U komt dan samen, zodra er plaats is voor iedereen, en krijgt bericht. U betaalt pas "
+            "als u van de wachtlijst komt."
+        ),
     )
     consent = forms.BooleanField(
         label=_("Ik ga akkoord met de verwerking van deze gegevens volgens de privacyverklaring."),
@@ -111,16 +128,20 @@ class StaffSignupForm(SignupForm):
 
 
 class SessionSelect(forms.Select):
-    """A session list that shows places left and greys out full sessions."""
+    """A session list that shows places left and marks full sessions: greyed out when they
+    cannot be chosen, marked `data-full` for the summary script when one may wait for them."""
 
-    def __init__(self, *args, full: frozenset[str] = frozenset(), **kwargs) -> None:
+    def __init__(
+        self, *args, full: frozenset[str] = frozenset(), disabled: bool = True, **kwargs
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.full = full
+        self.disable_full = disabled
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
         option = super().create_option(name, value, label, selected, index, subindex, attrs)
         if str(value) in self.full:
-            option["attrs"]["disabled"] = True
+            option["attrs"]["disabled" if self.disable_full else "data-full"] = True
         return option
 
 
@@ -136,6 +157,15 @@ def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
     return f"{session.title} ({places})"
 
 
+def seats(sessions: Sequence[ThemeSession]) -> Places:
+    """Return the places as the page shows them (not under a lock: the service counts again)."""
+    return Places(
+        sessions={s.pk: s for s in sessions},
+        session_left={s.pk: s.places_left for s in sessions},
+        event_left=None,
+    )
+
+
 class AttendeeForm(forms.Form):
     name = forms.CharField(
         label=_("Naam"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
@@ -143,9 +173,22 @@ class AttendeeForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
+        required=False,
+        help_text=_(
+            "Niet verplicht, en mag hetzelfde zijn als dat van u of een collega. Zonder eigen "
+            "adres gaat alle post naar de contactpersoon."
+        ),
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     session = forms.TypedChoiceField(label=_("Themasessie"), coerce=int)
+    wait_if_full = forms.BooleanField(
+        label=_("Op de wachtlijst voor deze sessie"),
+        required=False,
+        help_text=_(
+            "Alleen dit bestuurslid wacht; de anderen komen gewoon. U betaalt voor hem of haar "
+            "pas als er plaats is."
+        ),
+    )
     dietary_wishes = forms.CharField(
         label=_("Dieetwensen"),
         max_length=300,
@@ -153,34 +196,68 @@ class AttendeeForm(forms.Form):
         help_text=_("Niet verplicht, bijvoorbeeld vegetarisch of glutenvrij."),
     )
 
-    def __init__(self, *args, event: Event, sessions: Sequence[ThemeSession], **kwargs) -> None:
+    # Filled in once the row is used; the extra rows of the formset may stay empty.
+    needed = ("name", "session")
+
+    def __init__(
+        self,
+        *args,
+        event: Event,
+        sessions: Sequence[ThemeSession],
+        event_full: bool = False,
+        **kwargs,
+    ) -> None:
+        """`event_full`: the evening itself is full, so a single newcomer may choose to wait
+        whatever their session (a group chooses that together, on the sign-up form)."""
         super().__init__(*args, **kwargs)
+        self.event = event
+        self.event_full = event_full
+        self.places = seats(sessions)
         waiting_list = event.has_waiting_list
-        full = frozenset(str(s.pk) for s in sessions if s.is_full and not waiting_list)
+        full = frozenset(str(s.pk) for s in sessions if s.is_full)
         field = self.fields["session"]
         field.choices = [("", _("Kies een sessie"))] + [
             (s.pk, session_choice_label(s, waiting_list=waiting_list)) for s in sessions
         ]
-        field.widget = SessionSelect(choices=field.choices, full=full)
+        field.widget = SessionSelect(choices=field.choices, full=full, disabled=not waiting_list)
         self.full_sessions = full
+        # The choice to wait is offered only where one can wait for a full session.
+        self.offers_wait = waiting_list and (bool(full) or event_full)
+        if not self.offers_wait:
+            del self.fields["wait_if_full"]
         if self.empty_permitted:
             # An extra row may stay empty; its fields are only required once it is used.
             # Marking them optional keeps crispy-forms from starring them as compulsory.
-            for name in ("name", "email", "session"):
+            for name in self.needed:
                 self.fields[name].required = False
+
+    def has_changed(self) -> bool:
+        # Ticking "wait" alone does not make a board member of an empty row.
+        return any(name != "wait_if_full" for name in self.changed_data)
+
+    @property
+    def shows_wait(self) -> bool:
+        """Whether the row shows the choice to wait: its chosen session is full."""
+        if not self.offers_wait:
+            return False
+        return self.event_full or str(self["session"].value()) in self.full_sessions
 
     def clean_session(self) -> int | None:
         session = self.cleaned_data.get("session")
-        if session is not None and str(session) in self.full_sessions:
+        waits = self.offers_wait and self.fields["wait_if_full"].widget.value_from_datadict(
+            self.data, self.files, self.add_prefix("wait_if_full")
+        )
+        if session is not None and str(session) in self.full_sessions and not waits:
             raise ValidationError(
-                _("Deze sessie is vol. Kies een andere sessie."), code="session_full"
+                session_full(self.event, self.places, session, index=None).message,
+                code="session_full",
             )
         return session
 
     def clean(self) -> dict:
         cleaned = super().clean()
         if self.empty_permitted and self.has_changed():
-            for name in ("name", "email", "session"):
+            for name in self.needed:
                 if cleaned.get(name) in (None, "") and name not in self.errors:
                     self.add_error(
                         name,
@@ -189,6 +266,16 @@ class AttendeeForm(forms.Form):
                         ),
                     )
         return cleaned
+
+    def attendee_data(self) -> AttendeeData:
+        """Return the row as data for the sign-up service."""
+        return AttendeeData(
+            name=self.cleaned_data["name"],
+            email=self.cleaned_data.get("email") or "",
+            session_id=self.cleaned_data["session"],
+            dietary_wishes=self.cleaned_data.get("dietary_wishes", ""),
+            wait_if_full=bool(self.cleaned_data.get("wait_if_full")),
+        )
 
 
 class BaseAttendeeFormSet(forms.BaseFormSet):
@@ -206,18 +293,19 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
             return
         seen: set[str] = set()
         for form in self.forms:
-            email = form.cleaned_data.get("email")
-            if not email:
+            name = form.cleaned_data.get("name")
+            if not name:
                 continue
-            if email.lower() in seen:
+            if person_key(name) in seen:
                 form.add_error(
-                    "email",
+                    "name",
                     ValidationError(
-                        _("Elk bestuurslid heeft een eigen e-mailadres nodig."),
-                        code="duplicate_email",
+                        _("%(name)s staat al eerder in dit formulier."),
+                        code="duplicate_person",
+                        params={"name": name},
                     ),
                 )
-            seen.add(email.lower())
+            seen.add(person_key(name))
 
     def filled_forms(self) -> list[AttendeeForm]:
         """Return the rows that were filled in; empty extra rows are ignored."""
@@ -225,15 +313,7 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
 
     def attendee_data(self) -> list[AttendeeData]:
         """Return the filled-in rows as data for the sign-up service."""
-        return [
-            AttendeeData(
-                name=form.cleaned_data["name"],
-                email=form.cleaned_data["email"],
-                session_id=form.cleaned_data["session"],
-                dietary_wishes=form.cleaned_data.get("dietary_wishes", ""),
-            )
-            for form in self.filled_forms()
-        ]
+        return [form.attendee_data() for form in self.filled_forms()]
 
 
 def attendee_formset_class(event: Event) -> type[BaseAttendeeFormSet]:
@@ -253,33 +333,6 @@ def attendee_formset_class(event: Event) -> type[BaseAttendeeFormSet]:
     )
 
 
-def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[str, str]]:
-    """List every error of a refused sign-up, each with the id of the field it belongs to."""
-    summary = [{"id": "", "label": "", "message": message} for message in form.non_field_errors()]
-    summary += [
-        {"id": "", "label": "", "message": message} for message in formset.non_form_errors()
-    ]
-    for owner, prefix in [(form, "")] + [
-        (member, _("Bestuurslid %(n)d") % {"n": n} + " – ")
-        for n, member in enumerate(formset.forms, start=1)
-    ]:
-        for name, messages in owner.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
-                if owner is not form:  # the main form's are listed above already
-                    summary += [{"id": "", "label": "", "message": m} for m in messages]
-                continue
-            bound = owner[name]
-            summary += [
-                {
-                    "id": bound.id_for_label,
-                    "label": f"{prefix}{str(bound.label).rstrip('.')}",
-                    "message": m,
-                }
-                for m in messages
-            ]
-    return summary
-
-
 class ChangeSessionForm(forms.Form):
     """Self-service: pick another theme session for one board member."""
 
@@ -294,12 +347,3 @@ class ChangeSessionForm(forms.Form):
         full = frozenset(str(s.pk) for s in sessions if s.is_full and s.pk != current_session_id)
         field.widget = SessionSelect(choices=field.choices, full=full)
         self.initial.setdefault("session", current_session_id)
-
-
-class CancelAllForm(forms.Form):
-    """Self-service: cancel the whole sign-up, after ticking that this is meant."""
-
-    confirm = forms.BooleanField(
-        label=_("Ja, ik meld alle deelnemers van deze aanmelding af."),
-        error_messages={"required": _("Vink aan dat u iedereen wilt afmelden.")},
-    )

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.models import Attendee, Invoice, Organisation
-from registrations.pricing import organisation_amount_due
+from registrations.pricing import group_price, organisation_amount_due
 from sessions.models import Event
 
 
@@ -44,6 +44,14 @@ def recompute_invoice(invoice: Invoice) -> Invoice:
     )
     invoice.save(update_fields=["attendee_count", "amount_due", "updated_at"])
     return invoice
+
+
+def amount_without(invoice: Invoice, *, leaving: int) -> Decimal:
+    """Return what the organisation would owe with `leaving` fewer confirmed board members,
+    to say so before someone cancels."""
+    return group_price(
+        tiers=invoice.event.price_tiers_map(), size=max(invoice.attendee_count - leaving, 0)
+    )
 
 
 def mark_invoices_paid(*, invoices: Sequence[Invoice], now: datetime.datetime | None = None) -> int:

@@ -1,13 +1,14 @@
 """The lock order every writer keeps: first the event's row, then the row being changed.
 
 Every function that fills or frees places, or changes what an organisation owes, takes the
-event's lock first, so writers for one event queue in one order and never deadlock. Taking the
+event's lock first, so writers for one event queue in one order and never deadlock. A writer
+that touches several events (merging two organisations) locks them lowest id first. Taking the
 lock also raises the event's version, which is what cached public pages are keyed on: a write
 that changes places always invalidates them, and a refused write rolls the raise back.
 """
 
 import datetime
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
@@ -42,6 +43,12 @@ def lock_event(event_id: int) -> Event:
             _("Het is op dit moment erg druk. Probeer het over een minuut nog eens."),
             code="busy",
         ) from error
+
+
+def lock_events(event_ids: Iterable[int]) -> list[Event]:
+    """Lock several events, lowest id first, so two writers that each need several never
+    wait on each other in a circle. Writers that need one event take just that one."""
+    return [lock_event(event_id) for event_id in sorted(set(event_ids))]
 
 
 @contextmanager

@@ -30,6 +30,7 @@ from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
 from registrations import emails
+from registrations.audience import person_addresses
 from registrations.emails import Summary
 from registrations.models import MailKind, MailStatus, OutboxMail, Registration
 
@@ -55,9 +56,9 @@ def queue_confirmation(registration: Registration) -> list[OutboxMail]:
     return queue(person_mails(MailKind.CONFIRMATION, registration))
 
 
-def queue_promoted(registration: Registration) -> list[OutboxMail]:
-    """Queue the "there is a place" mail for a group that moved in from the waiting list."""
-    return queue(person_mails(MailKind.PROMOTED, registration))
+def queue_promoted(registration: Registration, names: list[str]) -> list[OutboxMail]:
+    """Queue the "there is a place" mail for members who moved in from the waiting list."""
+    return queue(person_mails(MailKind.PROMOTED, registration, params={"names": names}))
 
 
 def queue_change_summary(registration: Registration, summary: Summary) -> list[OutboxMail]:
@@ -72,7 +73,7 @@ def queue_change_summary(registration: Registration, summary: Summary) -> list[O
 def person_mails(kind: MailKind, registration: Registration, **details) -> list[OutboxMail]:
     """Return new rows to the people of a sign-up, in their language."""
     return new_mails(
-        emails.person_addresses(registration),
+        person_addresses(registration),
         kind=kind,
         registration=registration,
         language=registration.language,

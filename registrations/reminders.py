@@ -11,7 +11,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 
-from registrations import emails
+from registrations.audience import person_addresses
 from registrations.models import MailKind, Registration, Status
 from registrations.outbox import new_mails, queue
 
@@ -49,7 +49,7 @@ def queue_reminder(registration_id: int) -> int:
         )
         addresses = [
             address
-            for address in emails.person_addresses(registration)
+            for address in person_addresses(registration, statuses=[Status.CONFIRMED])
             if address.lower() not in reminded
         ]
         return len(

@@ -1,8 +1,9 @@
 """Signing up: a new group of board members, and a colleague added to a sign-up later.
 
 Both run in one transaction under the event's lock (see `registrations.locking`), check the
-rules, place the group (see `registrations.availability`), reprice the organisation and queue
-the mails, so a sign-up is written whole or not at all.
+rules, place the members (see `registrations.availability`: in, or waiting only by their own
+choice), reprice the organisation and queue the mails, so a sign-up is written whole or not
+at all.
 """
 
 import datetime
@@ -10,35 +11,48 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from registrations import outbox
-from registrations.availability import place_group
+from registrations.availability import place_members, place_newcomer, settle_status
 from registrations.emails import Summary
 from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event, lock_event_then_row
-from registrations.models import Attendee, Organisation, Registration, Status, normalise_name
+from registrations.models import (
+    Attendee,
+    Organisation,
+    Registration,
+    Status,
+    normalise_name,
+    person_key,
+)
 from sessions.models import Event
 
 
 @dataclass(frozen=True)
 class AttendeeData:
+    """One board member as the form gives them. `email` may be empty or shared; with
+    `wait_if_full` the member chose to wait when their session turns out to be full."""
+
     name: str
-    email: str
     session_id: int
+    email: str = ""
     dietary_wishes: str = ""
+    wait_if_full: bool = False
 
 
 def find_or_create_organisation(name: str) -> Organisation:
-    """Return the organisation with this name, ignoring case and spacing; create it if new."""
-    organisation, _created = Organisation.objects.get_or_create(
+    """Return the organisation with this name, ignoring case and spacing; create it if new.
+
+    A name that was merged into another organisation books on that one.
+    """
+    organisation, _created = Organisation.objects.select_related("merged_into").get_or_create(
         name_key=normalise_name(name), defaults={"name": name}
     )
-    return organisation
+    return organisation.merged_into or organisation
 
 
 def register_group(
@@ -50,6 +64,7 @@ def register_group(
     contact_phone: str = "",
     remarks: str = "",
     attendees: Sequence[AttendeeData],
+    wait_as_group: bool = False,
     privacy_version: str,
     language: str = "nl",
     by_staff: bool = False,
@@ -57,9 +72,11 @@ def register_group(
 ) -> Registration:
     """Sign up a group of board members of one organisation for an event.
 
-    The group is placed as a whole: when it does not fit and the event keeps a waiting list,
-    the whole group waits; otherwise it is refused. Staff (`by_staff`) may sign people up
-    after the deadline or before publication, never beyond capacity.
+    Each member is confirmed when there is a place; a member whose session is full waits only
+    if they chose it (`wait_if_full`), and a group too large for the evening waits as a whole
+    only if it chose that (`wait_as_group`); otherwise the sign-up is refused, at the member
+    or the group. Staff (`by_staff`) may sign people up after the deadline or before
+    publication, never beyond capacity.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -67,10 +84,10 @@ def register_group(
         if not by_staff:
             check_open(event, now)
         check_group_size(event, attendees)
-        check_emails_free(event, attendees)
-        status = place_group(event, [member.session_id for member in attendees])
-
         organisation = find_or_create_organisation(organisation_name)
+        check_people_free(event, organisation, attendees)
+        statuses = place_members(event, attendees, wait_as_group=wait_as_group)
+
         invoice = invoice_for(event=event, organisation=organisation)
         registration = Registration(
             event=event,
@@ -80,7 +97,8 @@ def register_group(
             contact_email=contact_email.strip(),
             contact_phone=contact_phone.strip(),
             remarks=remarks.strip(),
-            status=status,
+            status=Status.CONFIRMED if Status.CONFIRMED in statuses else Status.WAITING,
+            wait_as_group=wait_as_group and Status.CONFIRMED not in statuses,
             consent_at=now,
             privacy_version=privacy_version,
             language=language,
@@ -92,7 +110,7 @@ def register_group(
             validate_constraints=False,
         )
         registration.save()
-        create_attendees(registration, attendees, status)
+        create_attendees(registration, attendees, statuses)
         recompute_invoice(invoice)
         outbox.queue_new_signup(registration)
     return registration
@@ -107,8 +125,8 @@ def add_attendee(
 ) -> Attendee:
     """Add a colleague to an existing sign-up, up to the event's group limit.
 
-    A colleague joins the group as it stands: confirmed when there is room, waiting when the
-    group waits. A confirmed group cannot take a newcomer who does not fit.
+    The colleague is confirmed when there is a place, and waits only when they chose to
+    wait for one (`wait_if_full`).
     """
     with lock_event_then_row(registration, check_deadline=not by_staff, now=now) as (
         event,
@@ -119,57 +137,60 @@ def add_attendee(
                 _("Deze aanmelding is afgemeld. Meld u opnieuw aan via de website."),
                 code="cancelled",
             )
-        active = registration.attendees.exclude(status=Status.CANCELLED).count()
+        active = registration.attendees.active().count()
         if active + 1 > event.max_group_size:
             raise RegistrationError(
                 _("Per aanmelding kunnen ten hoogste %(count)d bestuursleden komen.")
                 % {"count": event.max_group_size},
                 code="too_many",
             )
-        check_emails_free(event, [attendee])
-        # A confirmed group only takes a newcomer who fits; a waiting one waits together.
-        place_group(
-            event, [attendee.session_id], waiting_list=registration.status == Status.WAITING
-        )
-        (row,) = create_attendees(registration, [attendee], registration.status)
+        check_people_free(event, registration.organisation, [attendee], single=True)
+        status = place_newcomer(event, attendee)
+        (row,) = create_attendees(registration, [attendee], [status])
+        settle_status(registration)
         recompute_invoice(registration.invoice)
-        outbox.queue_change_summary(
-            registration,
-            Summary(gettext_noop("%(name)s is toegevoegd."), {"name": row.name}),
+        summary = (
+            gettext_noop("%(name)s is toegevoegd.")
+            if status == Status.CONFIRMED
+            else gettext_noop("%(name)s is toegevoegd en staat op de wachtlijst.")
         )
+        outbox.queue_change_summary(registration, Summary(summary, {"name": row.name}))
     return row
 
 
 def create_attendees(
-    registration: Registration, attendees: Sequence[AttendeeData], status: str
+    registration: Registration, attendees: Sequence[AttendeeData], statuses: Sequence[str]
 ) -> list[Attendee]:
-    """Write the board members of a sign-up; the caller holds the event's lock."""
-    rows = [
-        Attendee(
+    """Write the board members of a sign-up; the caller holds the event's lock and checked
+    that nobody is signed up twice."""
+    rows = []
+    for member, status in zip(attendees, statuses, strict=True):
+        row = Attendee(
             registration=registration,
             event_id=registration.event_id,
+            organisation_id=registration.organisation_id,
             session_id=member.session_id,
-            name=member.name.strip(),
             email=member.email.strip(),
             dietary_wishes=member.dietary_wishes.strip(),
             status=status,
         )
-        for member in attendees
-    ]
-    for row in rows:
+        row.set_name(member.name)
         row.full_clean(
-            exclude=["registration", "event", "session"],
+            exclude=["registration", "event", "organisation", "session"],
             validate_unique=False,
             validate_constraints=False,
         )
+        rows.append(row)
     try:
-        # A savepoint, so a lost race on an e-mail address leaves the transaction usable.
+        # A savepoint, so a refused row leaves the transaction usable for the message.
         with transaction.atomic():
             return Attendee.objects.bulk_create(rows)
     except IntegrityError as error:
+        # Only a writer that skipped the event's lock can get here; name whom it was about.
+        check_people_free(registration.event, registration.organisation, attendees)
         raise RegistrationError(
-            _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
-            code="email_taken",
+            _("Een van deze personen is al aangemeld voor deze bijeenkomst."),
+            code="person_taken",
         ) from error
 
 
@@ -186,7 +207,7 @@ def check_open(event: Event, now: datetime.datetime) -> None:
 
 
 def check_group_size(event: Event, attendees: Sequence[AttendeeData]) -> None:
-    """Refuse an empty group, one over the event's limit, or one address used twice."""
+    """Refuse an empty group, one over the event's limit, or one person named twice."""
     if not attendees:
         raise RegistrationError(_("Meld ten minste één bestuurslid aan."), code="no_attendees")
     if len(attendees) > event.max_group_size:
@@ -197,31 +218,40 @@ def check_group_size(event: Event, attendees: Sequence[AttendeeData]) -> None:
         )
     seen: set[str] = set()
     for index, member in enumerate(attendees):
-        key = member.email.strip().lower()
+        key = person_key(member.name)
         if key in seen:
             raise RegistrationError(
-                _("Elk bestuurslid heeft een eigen e-mailadres nodig."),
-                code="duplicate_email",
-                field="email",
+                _("%(name)s staat al eerder in dit formulier.") % {"name": member.name.strip()},
+                code="duplicate_person",
+                field="name",
                 index=index,
             )
         seen.add(key)
 
 
-def check_emails_free(event: Event, attendees: Sequence[AttendeeData]) -> None:
-    """Refuse addresses already signed up for the event (cancelled people do not count)."""
-    wanted = {member.email.strip().lower(): index for index, member in enumerate(attendees)}
+def check_people_free(
+    event: Event,
+    organisation: Organisation,
+    attendees: Sequence[AttendeeData],
+    *,
+    single: bool = False,
+) -> None:
+    """Refuse people of the organisation already signed up for the event (cancelled people do
+    not count): the same name, ignoring case, spacing and accents, is the same person.
+
+    With `single` the message belongs to the one member's form, not to a row of a group.
+    """
+    wanted = {person_key(member.name): index for index, member in enumerate(attendees)}
     taken = (
-        Attendee.objects.filter(event=event)
-        .exclude(status=Status.CANCELLED)
-        .alias(email_key=Lower("email"))
-        .filter(email_key__in=wanted)
-        .values_list("email", flat=True)
+        Attendee.objects.active()
+        .filter(event=event, organisation=organisation, name_key__in=wanted)
+        .values_list("name", "name_key")
     )
-    for email in taken[:1]:
+    for name, key in taken[:1]:
         raise RegistrationError(
-            _("%(email)s is al aangemeld voor deze bijeenkomst.") % {"email": email},
-            code="email_taken",
-            field="email",
-            index=wanted[email.lower()],
+            _("%(name)s van %(organisation)s is al aangemeld voor deze bijeenkomst.")
+            % {"name": name, "organisation": organisation.name},
+            code="person_taken",
+            field="name",
+            index=None if single else wanted[key],
         )

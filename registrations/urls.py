@@ -1,12 +1,20 @@
 from django.urls import path
 
-from registrations import self_service, views
+from registrations import member_page, self_service, views
 
 app_name = "registrations"
 
 urlpatterns = [
     path("", views.event_list, name="event_list"),
     path("privacy/", views.privacy, name="privacy"),
+    # A board member's own link: before the sign-up's, whose token could otherwise read "lid".
+    path("aanmelding/lid/<str:token>/", member_page.member_detail, name="member"),
+    path(
+        "aanmelding/lid/<str:token>/sessie/",
+        member_page.member_change_session,
+        name="member_change_session",
+    ),
+    path("aanmelding/lid/<str:token>/afmelden/", member_page.member_cancel, name="member_cancel"),
     path("aanmelding/<str:token>/", self_service.detail, name="detail"),
     path("aanmelding/<str:token>/toevoegen/", self_service.add_colleague, name="add_colleague"),
     path(

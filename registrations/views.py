@@ -12,15 +12,11 @@ from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registrations.availability import is_full, sessions_with_seats
+from registrations.availability import event_places_left, is_full, sessions_with_seats
+from registrations.error_summary import error_summary
 from registrations.errors import RegistrationError
-from registrations.forms import (
-    BaseAttendeeFormSet,
-    SignupForm,
-    attendee_formset_class,
-    error_summary,
-)
-from registrations.models import Registration
+from registrations.forms import BaseAttendeeFormSet, SignupForm, attendee_formset_class
+from registrations.models import Organisation, Registration
 from registrations.signup import register_group
 from sessions.models import Event, ThemeSession
 
@@ -79,15 +75,43 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     return render(
         request,
         "registrations/signup.html",
-        {
-            "event": event,
-            "sessions": sessions,
-            "event_full": SimpleLazyObject(lambda: is_full(event, sessions)),
-            "form": form,
-            "formset": formset,
-            "error_summary": error_summary(form, formset) if form.is_bound else [],
-        },
+        signup_context(event, sessions, form, formset)
+        | {"form_cache_key": None if form.is_bound else signup_form_key(event)},
     )
+
+
+def signup_context(
+    event: Event, sessions: Iterable[ThemeSession], form: SignupForm, formset: BaseAttendeeFormSet
+) -> dict:
+    """Return what the sign-up form's fields need, on the public page and the staff page.
+
+    Everything that queries is lazy: the cached empty form never reads it.
+    """
+    return {
+        "event": event,
+        "sessions": sessions,
+        "event_full": SimpleLazyObject(lambda: is_full(event, sessions)),
+        # Shown, with the group's choice to wait, when the evening has fewer places left
+        # than one sign-up may bring.
+        "places": SimpleLazyObject(lambda: evening_places(event)),
+        "suggestions": Organisation.objects.suggestions().values_list("name", flat=True),
+        "form": form,
+        "formset": formset,
+        "error_summary": error_summary(form, formset) if form.is_bound else [],
+    }
+
+
+def evening_places(event: Event) -> dict:
+    """Return the places the evening has left (None: no maximum), and whether that is fewer
+    than one sign-up may bring."""
+    left = event_places_left(event)
+    return {"left": left, "few": left is not None and left < event.max_group_size}
+
+
+def signup_form_key(event: Event) -> str:
+    """Return what the cached empty sign-up form is keyed on: the event's version (places,
+    prices, sessions) and the list of organisation names it suggests."""
+    return f"{event.cache_key()}:{Organisation.objects.list_version()}"
 
 
 def process_signup(
@@ -120,6 +144,7 @@ def process_signup(
             contact_phone=form.cleaned_data["contact_phone"],
             remarks=form.cleaned_data["remarks"],
             attendees=formset.attendee_data(),
+            wait_as_group=form.cleaned_data["wait_as_group"],
             privacy_version=settings.PRIVACY_STATEMENT_VERSION,
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             by_staff=by_staff,
@@ -128,7 +153,7 @@ def process_signup(
         if error.index is not None and error.field:
             formset.filled_forms()[error.index].add_error(error.field, error.message)
         else:
-            form.add_error(None, error.message)
+            form.add_error(error.field if error.field in form.fields else None, error.message)
         return form, formset, None
     return form, formset, registration
 

@@ -1,62 +1,105 @@
-"""The waiting list: whole groups wait together and move in, oldest first, when they fit.
+"""The waiting list: members who chose to wait for a full session, and groups that chose to
+wait as a whole, move in oldest first when they fit.
 
-Nobody is put on the list without having chosen it: `registrations.availability.place_group`
-only gives a group the waiting status when the event keeps a waiting list.
+Nobody is put on the list without having chosen it (see `registrations.availability`). A
+member waits alone: the others of the sign-up come. A group that chose to wait as a whole
+moves in together or not at all. Whoever moves in is added to the organisation's price, and
+the sign-up gets a mail saying so, with the new amount.
 """
+
+import datetime
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from registrations import outbox
-from registrations.availability import place_group
+from registrations.availability import Places, count_places, event_full, settle_status
 from registrations.errors import RegistrationError
 from registrations.invoices import recompute_invoice
 from registrations.locking import lock_event, lock_event_then_row
-from registrations.models import Invoice, Registration, Status
+from registrations.models import Attendee, Invoice, Registration, Status
 from sessions.models import Event
 
 
-def promote_waiting_list(event: Event) -> list[Registration]:
-    """Move waiting groups that now fit into the event, oldest first; the caller holds the lock.
+@dataclass
+class InLine:
+    """One place in the queue: a waiting member, or a group that waits as a whole."""
 
-    A group that still does not fit keeps its place in the queue; a later, smaller group that
-    fits goes ahead of it, as a place left empty helps nobody.
-    """
-    promoted = []
+    since: datetime.datetime
+    registration: Registration
+    members: list[Attendee]
+
+    @property
+    def session_ids(self) -> list[int]:
+        return [member.session_id for member in self.members]
+
+
+def waiting_queue(event: Event) -> list[InLine]:
+    """Return who waits for the event, first come first served."""
     waiting = (
-        Registration.objects.filter(event=event, status=Status.WAITING)
+        Attendee.objects.waiting()
+        .filter(event=event)
+        .select_related("registration__invoice__event")
         .order_by("created_at", "pk")
-        .prefetch_related("attendees")
     )
-    for registration in waiting:
-        session_ids = waiting_session_ids(registration)
-        if not session_ids or place_group(event, session_ids, waiting_list=True) != (
-            Status.CONFIRMED
-        ):
+    groups: dict[int, InLine] = {}
+    queue = []
+    for member in waiting:
+        registration = member.registration
+        if registration.wait_as_group and registration.status == Status.WAITING:
+            if registration.pk not in groups:
+                groups[registration.pk] = InLine(registration.created_at, registration, [])
+                queue.append(groups[registration.pk])
+            groups[registration.pk].members.append(member)
+        else:
+            queue.append(InLine(member.created_at, registration, [member]))
+    return sorted(queue, key=lambda line: (line.since, line.members[0].pk))
+
+
+def promote_waiting_list(event: Event) -> list[Registration]:
+    """Move in whoever waits and now fits, oldest first; the caller holds the event's lock.
+
+    Someone who still does not fit keeps their place in the queue; a later one who fits goes
+    ahead, as a place left empty helps nobody. Returns the sign-ups someone moved into.
+    """
+    places: Places | None = None
+    moved: dict[int, tuple[Registration, list[Attendee]]] = {}
+    for line in waiting_queue(event):
+        places = places or count_places(event)
+        if not places.fits(line.session_ids):
             continue
-        confirm_waiting_group(registration)
-        promoted.append(registration)
-    return promoted
+        places.take(line.session_ids)
+        moved.setdefault(line.registration.pk, (line.registration, []))[1].extend(line.members)
+    for registration, members in moved.values():
+        confirm_waiting(registration, members)
+    return [registration for registration, _members in moved.values()]
 
 
 def admit_from_waiting_list(*, registration: Registration) -> Registration:
-    """Let staff move one waiting group in by hand, if it fits."""
+    """Let staff move the waiting members of one sign-up in by hand, if they all fit."""
     with lock_event_then_row(registration, check_deadline=False) as (event, registration):
-        if registration.status != Status.WAITING:
+        members = list(registration.attendees.waiting())
+        if not members:
             raise RegistrationError(
                 _("Deze aanmelding staat niet op de wachtlijst."), code="not_waiting"
             )
-        # Raises when the group does not fit.
-        place_group(event, waiting_session_ids(registration), waiting_list=False)
-        confirm_waiting_group(registration)
+        places = count_places(event)
+        if not places.fits([member.session_id for member in members]):
+            if places.event_left is not None and len(members) > places.event_left:
+                raise event_full(event, left=places.event_left, size=len(members), field=None)
+            raise RegistrationError(
+                _("Er is nog te weinig plaats in de gekozen sessies."), code="session_full"
+            )
+        confirm_waiting(registration, members)
     return registration
 
 
 def refresh_event(*, event: Event) -> list[Registration]:
     """Apply staff's changes to an event's prices and places to its sign-ups.
 
-    Every organisation's amount is recomputed with the current tiers, and waiting groups
-    that fit now (e.g. after a capacity was raised) are moved in; returns those groups.
+    Every organisation's amount is recomputed with the current tiers, and whoever waits and
+    fits now (e.g. after a capacity was raised) is moved in; returns their sign-ups.
     """
     with transaction.atomic():
         event = lock_event(event.pk)
@@ -67,18 +110,18 @@ def refresh_event(*, event: Event) -> list[Registration]:
         return promote_waiting_list(event)
 
 
-def waiting_session_ids(registration: Registration) -> list[int]:
-    """Return the sessions the group's waiting members chose."""
-    return [a.session_id for a in registration.attendees.all() if a.status == Status.WAITING]
-
-
-def confirm_waiting_group(registration: Registration) -> None:
-    """Move a waiting group in; the caller holds the event lock and checked that it fits."""
-    registration.attendees.filter(status=Status.WAITING).update(status=Status.CONFIRMED)
-    registration.status = Status.CONFIRMED
-    # The waiting-list notice no longer says how things stand: until the "there is a place"
-    # mail reaches the contact person, the sign-up counts as unconfirmed.
-    registration.confirmation_sent_at = None
-    registration.save(update_fields=["status", "confirmation_sent_at", "updated_at"])
+def confirm_waiting(registration: Registration, members: list[Attendee]) -> None:
+    """Move waiting members in and tell the sign-up; the caller holds the event lock and
+    checked that they fit."""
+    Attendee.objects.filter(pk__in=[member.pk for member in members]).update(
+        status=Status.CONFIRMED
+    )
+    was_waiting = registration.status == Status.WAITING
+    settle_status(registration)
+    if was_waiting:
+        # The waiting-list notice no longer says how things stand: until the "there is a
+        # place" mail reaches the contact person, the sign-up counts as unconfirmed.
+        registration.confirmation_sent_at = None
+        registration.save(update_fields=["confirmation_sent_at", "updated_at"])
     recompute_invoice(registration.invoice)
-    outbox.queue_promoted(registration)
+    outbox.queue_promoted(registration, [member.name for member in members])

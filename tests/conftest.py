@@ -86,14 +86,10 @@ def sign_up(db):
     self-service and waiting-list tests, which all need real sign-ups with priced invoices.
 
     `sign_up(event, [(name, e-mail, session), ...], organisation_name=..., contact_email=...)`;
-    a row may carry a fourth value, the member's dietary wishes. Its mails wait in the outbox
-    until `send_queued_mail()` runs the worker.
+    a row may carry a fourth value, the member's dietary wishes. With `wait=True` every member
+    chose to wait should their session be full; `wait_as_group=True` is the group's choice.
+    Its mails wait in the outbox until `send_queued_mail()` runs the worker.
     """
-
-    def member(name, email, session, dietary_wishes=""):
-        return AttendeeData(
-            name=name, email=email, session_id=session.pk, dietary_wishes=dietary_wishes
-        )
 
     def sign(
         event,
@@ -102,8 +98,18 @@ def sign_up(db):
         organisation_name="Huurdersvereniging De Linde",
         contact_name="Karin Voorbeeld",
         contact_email="karin@example.org",
+        wait=False,
         **kwargs,
     ):
+        def member(name, email, session, dietary_wishes=""):
+            return AttendeeData(
+                name=name,
+                email=email,
+                session_id=session.pk,
+                dietary_wishes=dietary_wishes,
+                wait_if_full=wait,
+            )
+
         return register_group(
             event=event,
             organisation_name=organisation_name,

@@ -15,6 +15,7 @@ from registrations.models import (
     OutboxMail,
     Registration,
     Status,
+    person_key,
 )
 from sessions.models import Event, PriceTier, ProgrammeItem, ThemeSession
 
@@ -125,8 +126,10 @@ class AttendeeFactory(factory.django.DjangoModelFactory):
 
     registration = factory.SubFactory(RegistrationFactory)
     event = factory.SelfAttribute("registration.event")
+    organisation = factory.SelfAttribute("registration.organisation")
     session = factory.SubFactory(ThemeSessionFactory, event=factory.SelfAttribute("..event"))
     name = factory.Sequence(lambda n: f"Bestuurslid {n}")
+    name_key = factory.LazyAttribute(lambda attendee: person_key(attendee.name))
     email = factory.Sequence(lambda n: f"lid{n}@example.org")
     status = factory.SelfAttribute("registration.status")
 

@@ -82,7 +82,10 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
             assert route.startswith("admin/"), route
             urls.append((route, "/admin/bestaat-niet/"))
             continue
-        urls.append((route, reverse(name, kwargs={p: values[p] for p in params})))
+        kwargs = {p: values[p] for p in params}
+        if name.startswith("registrations:member"):  # a board member's own link
+            kwargs["token"] = attendee.token
+        urls.append((route, reverse(name, kwargs=kwargs)))
     return urls
 
 
@@ -262,6 +265,10 @@ def test_public_pages_never_show_another_organisations_data(client, two_organisa
         second.token,
     ]
 
+    # The sign-up form suggests the names of known organisations (not their people): staff
+    # can hide one from the suggestions.
+    suggested = {signup_url(first.event)}
+
     # Act
     responses = {url: client.get(url) for url in public_urls}
 
@@ -272,7 +279,7 @@ def test_public_pages_never_show_another_organisations_data(client, two_organisa
     for url, response in responses.items():
         assert response.status_code < 400 or response.status_code == 405, url
         body = response.content.decode()
-        for secret in secrets_of_second:
+        for secret in secrets_of_second[1:] if url in suggested else secrets_of_second:
             assert secret not in body, (url, secret)
 
 

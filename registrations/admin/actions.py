@@ -1,4 +1,5 @@
-"""Small admin pages that make one change with rules: move, change organisation, cancel.
+"""Small admin pages that make one change with rules: move, change organisation, cancel,
+merge organisations.
 
 The pattern of `contrib.auth`'s "change password" page: the field is read-only on the change
 form, and its own page has its own form, calls one domain function, shows a refusal on the
@@ -29,6 +30,7 @@ def object_action(
     submit_label: str,
     act: Callable[[models.Model, forms.Form], str],
     question: str = "",
+    initial: dict | None = None,
 ) -> HttpResponse:
     """Show a form about one object; when it is sent and valid, carry out `act`.
 
@@ -40,7 +42,10 @@ def object_action(
         raise Http404
     if not model_admin.has_change_permission(request, obj):
         raise PermissionDenied
-    form = form_class(request.POST if request.method == "POST" else None, obj=obj)
+    if request.method == "POST":
+        form = form_class(request.POST, obj=obj)
+    else:
+        form = form_class(obj=obj, initial=initial)
     if form.is_bound and form.is_valid():
         try:
             with transaction.atomic():  # the change and its history entry, or neither

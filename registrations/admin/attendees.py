@@ -11,31 +11,37 @@ from registrations.admin.actions import ConfirmForm, bulk_action, object_action
 from registrations.changes import cancel_attendee, change_attendee_details, move_attendee
 from registrations.errors import RegistrationError
 from registrations.exports import DEFAULT_FLAVOUR, csv_response
-from registrations.models import Attendee, Organisation, Status
+from registrations.models import Attendee, Status, person_key
 from sessions.models import ThemeSession
 
 
 class AttendeeAdminForm(forms.ModelForm):
-    """Name, address and dietary wishes; session and status have pages of their own."""
+    """Name, address (optional, may be shared) and dietary wishes; session and status have
+    pages of their own."""
 
     class Meta:
         model = Attendee
         fields = ["name", "email", "dietary_wishes"]
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        attendee = self.instance
         clash = (
-            Attendee.objects.filter(event=self.instance.event_id, email__iexact=email.strip())
-            .exclude(status=Status.CANCELLED)
-            .exclude(pk=self.instance.pk)
-        )
-        if clash.exists():
-            raise forms.ValidationError(
-                _("%(email)s is al aangemeld voor deze bijeenkomst."),
-                code="email_taken",
-                params={"email": email},
+            Attendee.objects.active()
+            .filter(
+                event=attendee.event_id,
+                organisation=attendee.organisation_id,
+                name_key=person_key(name),
             )
-        return email
+            .exclude(pk=attendee.pk)
+        )
+        if attendee.status != Status.CANCELLED and clash.exists():
+            raise forms.ValidationError(
+                _("%(name)s van deze organisatie is al aangemeld voor deze bijeenkomst."),
+                code="person_taken",
+                params={"name": name},
+            )
+        return name
 
 
 class MoveForm(forms.Form):
@@ -53,14 +59,22 @@ class MoveForm(forms.Form):
 @admin.register(Attendee)
 class AttendeeAdmin(admin.ModelAdmin):
     form = AttendeeAdminForm
-    list_display = ["name", "email", "organisation", "event", "session", "status", "created_at"]
+    list_display = [
+        "name",
+        "email",
+        "organisation",
+        "event",
+        "session",
+        "status",
+        "created_at",
+    ]
     # Newest first by primary key: sorting by a joined column would sort every row of a
     # large lab for each page; and no second count of all rows behind a filter.
     ordering = ["-pk"]
     show_full_result_count = False
     list_filter = ["event", "session", "status"]
-    list_select_related = ["registration__organisation", "event", "session"]
-    search_fields = ["name", "email", "registration__organisation__name"]
+    list_select_related = ["organisation", "event", "session"]
+    search_fields = ["name", "email", "organisation__name"]
     readonly_fields = ["registration", "event", "session_display", "status_display", "created_at"]
     fields = [
         "registration",
@@ -91,6 +105,12 @@ class AttendeeAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_ordering(self, request: HttpRequest) -> list[str]:
+        # Those who wait are shown in the order they move in: first come, first served.
+        if request.GET.get("status__exact") == Status.WAITING:
+            return ["created_at", "pk"]
+        return super().get_ordering(request)
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False  # board members are cancelled, never deleted
@@ -150,12 +170,6 @@ class AttendeeAdmin(admin.ModelAdmin):
             ),
             act=act,
         )
-
-    @admin.display(
-        description=gettext_lazy("organisatie"), ordering="registration__organisation__name"
-    )
-    def organisation(self, attendee: Attendee) -> Organisation:
-        return attendee.registration.organisation
 
     @admin.display(description=gettext_lazy("themasessie"))
     def session_display(self, attendee: Attendee) -> str:

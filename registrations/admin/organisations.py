@@ -1,11 +1,17 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registrations.admin.actions import object_action
 from registrations.invoices import invoice_status
 from registrations.models import Invoice, Organisation, Status, normalise_name
+from registrations.organisations import merge_organisations
 from registrations.templatetags.money import euro
 
 
@@ -41,7 +47,7 @@ class InvoiceInline(admin.TabularInline):
 class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
-        fields = ["name"]
+        fields = ["name", "hidden_from_suggestions"]
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -53,9 +59,8 @@ class OrganisationAdminForm(forms.ModelForm):
         if twin is not None:
             raise forms.ValidationError(
                 _(
-                    "Er is al een organisatie ‘%(name)s’. Koppel de aanmeldingen aan die "
-                    "organisatie (bij de aanmelding: ‘Organisatie wijzigen’) in plaats van deze te "
-                    "hernoemen."
+                    "Er is al een organisatie ‘%(name)s’. Voeg de twee samen (‘Samenvoegen’) in "
+                    "plaats van deze te hernoemen."
                 ),
                 code="duplicate",
                 params={"name": twin.name},
@@ -63,14 +68,53 @@ class OrganisationAdminForm(forms.ModelForm):
         return name
 
 
+class MergeForm(forms.Form):
+    """The organisation that goes up in the one whose page this is."""
+
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.current(),
+        label=_("Samenvoegen met"),
+        help_text=_(
+            "Alle aanmeldingen van deze organisatie gaan naar de organisatie hierboven; de "
+            "bedragen per bijeenkomst worden opnieuw berekend."
+        ),
+    )
+
+    def __init__(self, *args, obj: Organisation, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["organisation"]
+        field.queryset = Organisation.objects.current().exclude(pk=obj.pk)
+        field.widget = AutocompleteSelect(Organisation._meta.get_field("merged_into"), admin.site)
+        field.widget.choices = field.choices  # the widget reads its choices from the field
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
     form = OrganisationAdminForm
-    list_display = ["name", "labs", "people", "created_at"]
+    list_display = [
+        "name",
+        "labs",
+        "people",
+        "hidden_from_suggestions",
+        "merged_into",
+        "created_at",
+    ]
+    list_filter = ["hidden_from_suggestions", ("merged_into", admin.EmptyFieldListFilter)]
+    list_select_related = ["merged_into"]
     search_fields = ["name"]
-    readonly_fields = ["created_at"]
-    fields = ["name", "created_at"]
+    readonly_fields = ["merge_display", "created_at"]
+    fields = ["name", "hidden_from_suggestions", "merge_display", "created_at"]
     inlines = [InvoiceInline]
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/samenvoegen/",
+                self.admin_site.admin_view(self.merge_view),
+                name="registrations_organisation_merge",
+            ),
+            *super().get_urls(),
+        ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Organisation]:
         return (
@@ -86,6 +130,73 @@ class OrganisationAdmin(admin.ModelAdmin):
                     distinct=True,
                 ),
             )
+        )
+
+    def get_search_results(self, request: HttpRequest, queryset, search_term: str):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.path == reverse("admin:autocomplete"):
+            # Choosing an organisation for a sign-up or a merge: merged spellings are gone.
+            queryset = queryset.filter(merged_into__isnull=True)
+        return queryset, may_have_duplicates
+
+    def merge_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Merge another organisation into this one: its sign-ups move, amounts are redone."""
+
+        def act(keep: Organisation, form: MergeForm) -> str:
+            merge = form.cleaned_data["organisation"]
+            amounts = merge_organisations(keep=keep, merge=merge)
+            self.log_change(
+                request, merge, gettext("Samengevoegd met %(name)s.") % {"name": keep.name}
+            )
+            lines = [
+                gettext("%(event)s: %(kept)s en %(merged)s, nu samen %(after)s")
+                % {
+                    "event": amount.event,
+                    "kept": euro(amount.kept_before),
+                    "merged": euro(amount.merged_before),
+                    "after": euro(amount.after),
+                }
+                for amount in amounts
+            ]
+            return gettext("%(merged)s is samengevoegd met %(kept)s.") % {
+                "merged": merge.name,
+                "kept": keep.name,
+            } + "".join(f" {line}." for line in lines)
+
+        return object_action(
+            self,
+            request,
+            object_id,
+            form_class=MergeForm,
+            title=gettext("Organisaties samenvoegen"),
+            submit_label=gettext("Samenvoegen"),
+            question=gettext(
+                "Kies de organisatie die hetzelfde is als deze, maar anders gespeld. Haar "
+                "aanmeldingen en deelnemers gaan naar deze organisatie; per bijeenkomst komt er "
+                "één factuur, met wat al betaald is. Haar naam wordt niet meer voorgesteld, en "
+                "wie hem later typt, komt bij deze organisatie. Dit is niet terug te draaien."
+            ),
+            act=act,
+            initial={"organisation": request.GET.get("met")},
+        )
+
+    @admin.display(description=_("samenvoegen"))
+    def merge_display(self, organisation: Organisation) -> str:
+        if organisation.merged_into_id is not None:
+            url = reverse(
+                "admin:registrations_organisation_change", args=[organisation.merged_into_id]
+            )
+            return format_html(
+                '{} <a href="{}">{}</a>',
+                gettext("Samengevoegd met"),
+                url,
+                organisation.merged_into,
+            )
+        url = reverse("admin:registrations_organisation_merge", args=[organisation.pk])
+        return format_html(
+            '<a class="button" href="{}">{}</a>',
+            url,
+            gettext("Een dubbele organisatie hierin opnemen"),
         )
 
     @admin.display(description=_("labs"), ordering="lab_count")

@@ -53,7 +53,7 @@ class MailFilter(admin.SimpleListFilter):
 
 class OrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(
-        queryset=Organisation.objects.all(), label=gettext_lazy("Organisatie")
+        queryset=Organisation.objects.current(), label=gettext_lazy("Organisatie")
     )
 
     def __init__(self, *args, obj: Registration, **kwargs) -> None:
@@ -84,6 +84,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "event",
         "organisation_display",
         "status_display",
+        "wait_as_group",
         "created_at",
         "consent_at",
         "privacy_version",
@@ -96,6 +97,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "event",
         "organisation_display",
         "status_display",
+        "wait_as_group",
         "contact_name",
         "contact_email",
         "contact_phone",
@@ -241,7 +243,10 @@ class RegistrationAdmin(admin.ModelAdmin):
         bulk_action(
             self,
             request,
-            queryset.filter(status=Status.WAITING).select_related("organisation"),
+            # Also confirmed sign-ups with a member who chose to wait.
+            queryset.filter(attendees__status=Status.WAITING)
+            .distinct()
+            .select_related("organisation"),
             act=lambda registration: waiting_list.admit_from_waiting_list(
                 registration=registration
             ),

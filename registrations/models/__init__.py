@@ -5,7 +5,8 @@ One module per concern; every model is importable from `registrations.models`.
 """
 
 from registrations.models.mail import MailKind, MailStatus, OutboxMail, OutboxMailQuerySet
-from registrations.models.organisations import Invoice, Organisation, normalise_name
+from registrations.models.names import normalise_name, person_key
+from registrations.models.organisations import Invoice, Organisation, OrganisationQuerySet
 from registrations.models.signups import (
     LOOKUP_LENGTH,
     Attendee,
@@ -24,6 +25,7 @@ __all__ = [
     "MailKind",
     "MailStatus",
     "Organisation",
+    "OrganisationQuerySet",
     "OutboxMail",
     "OutboxMailQuerySet",
     "Registration",
@@ -31,4 +33,5 @@ __all__ = [
     "new_lookup",
     "new_secret",
     "normalise_name",
+    "person_key",
 ]

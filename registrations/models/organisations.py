@@ -3,22 +3,60 @@
 from decimal import Decimal
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models.names import normalise_name
 from sessions.models import Event
 
 
-def normalise_name(name: str) -> str:
-    """Return the key two spellings of one organisation name share (case and spaces ignored)."""
-    return " ".join(name.split()).casefold()
+class OrganisationQuerySet(models.QuerySet):
+    def current(self) -> "OrganisationQuerySet":
+        """Leave out organisations merged into another: they live on as a spelling only."""
+        return self.filter(merged_into__isnull=True)
+
+    def suggestions(self) -> "OrganisationQuerySet":
+        """The names the public sign-up form suggests: current ones staff did not hide."""
+        return self.current().filter(hidden_from_suggestions=False).order_by("name")
+
+    def list_version(self) -> str:
+        """Return a value that changes with every write to any organisation (one query).
+
+        Every save raises `updated_at`; a deletion lowers the count. The cached sign-up form,
+        which suggests organisation names, is keyed on it (see docs/architecture.md).
+        """
+        figures = self.aggregate(count=Count("pk"), last=Max("updated_at"))
+        last = figures["last"].timestamp() if figures["last"] else 0
+        return f"{figures['count']}.{last}"
 
 
 class Organisation(models.Model):
     name = models.CharField(_("naam"), max_length=200)
     # Case folding can make a name longer ("ß" becomes "ss"), so the key has room to spare.
     name_key = models.CharField(_("zoeksleutel"), max_length=600, unique=True, editable=False)
+    hidden_from_suggestions = models.BooleanField(
+        _("niet voorstellen"),
+        default=False,
+        help_text=_(
+            "Aangevinkt: het aanmeldformulier stelt deze naam niet voor als iemand een "
+            "organisatie typt."
+        ),
+    )
+    # A merged organisation stays as a known spelling: a sign-up that types its name is booked
+    # on the organisation it was merged into (see registrations.organisations).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="merged",
+        verbose_name=_("samengevoegd met"),
+        editable=False,
+    )
     created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True, db_index=True)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("organisatie")
@@ -84,3 +122,8 @@ class Invoice(models.Model):
     def balance(self) -> Decimal:
         """Return what is still to be paid (negative when more was paid than is owed)."""
         return self.amount_due - self.amount_paid
+
+    @property
+    def overpaid(self) -> Decimal:
+        """Return how much more was paid than is owed (zero when not)."""
+        return max(self.amount_paid - self.amount_due, Decimal("0.00"))

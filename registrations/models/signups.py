@@ -6,10 +6,10 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models.names import person_key
 from registrations.models.organisations import Invoice, Organisation
 from sessions.models import Event, ThemeSession
 
@@ -32,7 +32,50 @@ class Status(models.TextChoices):
     CANCELLED = "cancelled", _("afgemeld")
 
 
-class Registration(models.Model):
+class ManageLink(models.Model):
+    """A secret link to manage a sign-up (the contact person's) or one's own place (a member's).
+
+    The link carries lookup + secret: the lookup finds the row through an index, the secret is
+    then compared in constant time, so response times reveal nothing about it.
+    """
+
+    manage_lookup = models.CharField(
+        _("beheersleutel"),
+        max_length=LOOKUP_LENGTH,
+        unique=True,
+        default=new_lookup,
+        editable=False,
+    )
+    manage_secret = models.CharField(_("geheim"), max_length=64, default=new_secret, editable=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def token(self) -> str:
+        """Return the secret token of this row's manage link."""
+        return f"{self.manage_lookup}{self.manage_secret}"
+
+    @classmethod
+    def from_token(cls, token: str, queryset: "models.QuerySet | None" = None):
+        """Return the row a manage-link token belongs to, or None.
+
+        The secret half is compared with `hmac.compare_digest`, never with `==`.
+        """
+        lookup, secret = token[:LOOKUP_LENGTH], token[LOOKUP_LENGTH:]
+        if len(lookup) != LOOKUP_LENGTH or not secret:
+            return None
+        row = (
+            (queryset if queryset is not None else cls.objects).filter(manage_lookup=lookup).first()
+        )
+        if row is None or not row.manage_secret:
+            return None
+        if not hmac.compare_digest(row.manage_secret.encode(), secret.encode()):
+            return None
+        return row
+
+
+class Registration(ManageLink):
     event = models.ForeignKey(
         Event,
         on_delete=models.PROTECT,
@@ -56,19 +99,14 @@ class Registration(models.Model):
     contact_email = models.EmailField(_("e-mail contactpersoon"))
     contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=40, blank=True)
     remarks = models.TextField(_("opmerkingen"), blank=True, max_length=2000)
+    # Follows the board members: confirmed when anyone in it is confirmed, waiting when all
+    # still coming wait, cancelled when nobody is left (`registrations.signup.settle_status`).
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
     )
-    # The manage link carries lookup + secret: the lookup finds the row through an index, the
-    # secret is then compared in constant time, so response times reveal nothing about it.
-    manage_lookup = models.CharField(
-        _("beheersleutel"),
-        max_length=LOOKUP_LENGTH,
-        unique=True,
-        default=new_lookup,
-        editable=False,
-    )
-    manage_secret = models.CharField(_("geheim"), max_length=64, default=new_secret, editable=False)
+    # The group chose to wait as a whole when the evening had too few places: its waiting
+    # members move in together, or not at all.
+    wait_as_group = models.BooleanField(_("wacht als groep"), default=False)
     # When the mail that says how the sign-up stands (confirmation, waiting list, "there is a
     # place") reached the contact person; written by the outbox, emptied when it is out of date.
     confirmation_sent_at = models.DateTimeField(
@@ -94,50 +132,45 @@ class Registration(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("registrations:detail", kwargs={"token": self.token})
 
-    @property
-    def token(self) -> str:
-        """Return the secret token of this registration's manage link."""
-        return f"{self.manage_lookup}{self.manage_secret}"
-
-    @classmethod
-    def from_token(cls, token: str, queryset: "models.QuerySet[Registration] | None" = None):
-        """Return the registration a manage-link token belongs to, or None.
-
-        The secret half is compared with `hmac.compare_digest`, never with `==`.
-        """
-        lookup, secret = token[:LOOKUP_LENGTH], token[LOOKUP_LENGTH:]
-        if len(lookup) != LOOKUP_LENGTH or not secret:
-            return None
-        registration = (
-            (queryset if queryset is not None else cls.objects).filter(manage_lookup=lookup).first()
-        )
-        if registration is None:
-            return None
-        if not hmac.compare_digest(registration.manage_secret.encode(), secret.encode()):
-            return None
-        return registration
-
 
 class AttendeeQuerySet(models.QuerySet):
     def confirmed(self) -> "AttendeeQuerySet":
         return self.filter(status=Status.CONFIRMED)
+
+    def waiting(self) -> "AttendeeQuerySet":
+        return self.filter(status=Status.WAITING)
+
+    def active(self) -> "AttendeeQuerySet":
+        """Board members still coming or waiting to: everyone not cancelled."""
+        return self.exclude(status=Status.CANCELLED)
 
     def for_export(self) -> "AttendeeQuerySet":
         """Order an attendee export: grouped by organisation, then by sign-up."""
         return self.order_by("registration__organisation__name", "registration__created_at", "pk")
 
 
-class Attendee(models.Model):
+class Attendee(ManageLink):
+    """A board member. The manage link is the member's own (see `registrations.audience`):
+    it is only mailed to an address nobody else in the sign-up uses."""
+
     registration = models.ForeignKey(
         Registration,
         on_delete=models.CASCADE,
         related_name="attendees",
         verbose_name=_("aanmelding"),
     )
-    # The event is repeated from the registration so the database can hold one e-mail
-    # address to one place per event.
+    # The event and organisation are repeated from the registration so the database can hold
+    # one person to one place per event; every writer that changes a sign-up's organisation
+    # changes its members' too.
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="attendees", verbose_name=_("bijeenkomst")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="attendees",
+        verbose_name=_("organisatie"),
+        editable=False,
     )
     session = models.ForeignKey(
         ThemeSession,
@@ -146,7 +179,12 @@ class Attendee(models.Model):
         verbose_name=_("themasessie"),
     )
     name = models.CharField(_("naam"), max_length=200)
-    email = models.EmailField(_("e-mail"))
+    # The name as `person_key` writes it, set by `set_name`; empty once erased, so an erased
+    # person is nobody's double.
+    name_key = models.CharField(_("naamsleutel"), max_length=600, editable=False)
+    # Optional and may be shared (secretariaat@): who has no own address hears everything
+    # through the contact person.
+    email = models.EmailField(_("e-mail"), blank=True)
     dietary_wishes = models.CharField(_("dieetwensen"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
@@ -160,12 +198,12 @@ class Attendee(models.Model):
         verbose_name_plural = _("deelnemers")
         ordering = ["registration", "pk"]
         constraints = [
+            # One person attends an event once: the same name at the same organisation.
             models.UniqueConstraint(
-                Lower("email"),
-                "event",
-                condition=~Q(status=Status.CANCELLED),
-                name="attendee_email_once_per_event",
-                violation_error_message=_("Dit e-mailadres is al aangemeld voor deze bijeenkomst."),
+                fields=["event", "organisation", "name_key"],
+                condition=~Q(status=Status.CANCELLED) & ~Q(name_key=""),
+                name="attendee_once_per_event",
+                violation_error_message=_("Deze persoon is al aangemeld voor deze bijeenkomst."),
             ),
         ]
         indexes = [models.Index(fields=["session", "status"], name="attendee_session_status")]
@@ -175,3 +213,11 @@ class Attendee(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registrations:member", kwargs={"token": self.token})
+
+    def set_name(self, name: str) -> None:
+        """Set the name and the key that tells whether this person is signed up already."""
+        self.name = " ".join(name.split())
+        self.name_key = person_key(self.name)

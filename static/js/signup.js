@@ -1,18 +1,17 @@
-// Live price on the sign-up page: counts the board-member rows with a name and shows the
-// group price. The page works without this; it only adds the running total.
+// The sign-up page as it is filled in: who goes to which session, who waits, and the price.
+// The page works without this: the server answers a full session with a message at that
+// board member, and the page after saving shows the same summary.
 (function () {
   "use strict";
-  // A refused form: put the keyboard and the screen reader on the list of errors. The
-  // summary's autofocus attribute does the same without JavaScript; this covers browsers that
-  // skip autofocus (e.g. a page restored from history).
-  var summary = document.getElementById("foutmeldingen");
-  if (summary && document.activeElement !== summary) { summary.focus(); }
-
+  var form = document.querySelector("form.signup-form");
   var output = document.getElementById("price-live");
-  if (!output) { return; }
+  if (!form || !output) { return; }
   var tiers = JSON.parse(output.getAttribute("data-tiers") || "{}");
   var sizes = Object.keys(tiers).map(Number);
   var total = document.getElementById("price-total");
+  var summary = document.getElementById("samenvatting");
+  var list = document.getElementById("samenvatting-lijst");
+  var groupWait = form.querySelector("[data-group-wait]");
   var format = new Intl.NumberFormat(document.documentElement.lang === "en" ? "en-GB" : "nl-NL", {
     style: "currency", currency: "EUR"
   });
@@ -31,19 +30,98 @@
     return cheapest[n];
   }
 
-  function update() {
-    var rows = document.querySelectorAll("[data-member]");
-    var count = 0;
-    rows.forEach(function (row) {
-      var name = row.querySelector("input[name$='-name']");
-      if (name && name.value.trim() !== "") { count += 1; }
+  function text(name, values) {
+    return summary.getAttribute(name).replace(/\{(\w+)\}/g, function (all, key) {
+      return values[key];
     });
-    var shown = Math.max(count, 1);
+  }
+
+  // A session's title without the "(nog 3 plaatsen)" the list adds to it.
+  function title(option) {
+    return option.textContent.replace(/\s*\([^()]*\)\s*$/, "");
+  }
+
+  function roomElsewhere(select) {
+    return Array.prototype.filter.call(select.options, function (option) {
+      return option.value && option !== select.selectedOptions[0] &&
+        !option.disabled && !option.hasAttribute("data-full");
+    }).map(title);
+  }
+
+  // Show the choice to wait at a member who picked a full session, with where there is room.
+  function showWaitChoice(row, select, option) {
+    var choice = row.querySelector("[data-wait-choice]");
+    if (!choice) { return; }
+    var full = Boolean(option && option.hasAttribute("data-full"));
+    var box = choice.querySelector("input[type=checkbox]");
+    choice.hidden = !full;
+    if (!full && box) { box.checked = false; }
+    var note = choice.querySelector("[data-full-note]");
+    var refused = row.querySelector(".is-invalid");  // the server said it already
+    note.hidden = !full || Boolean(refused);
+    if (full) {
+      var rooms = roomElsewhere(select);
+      note.textContent = note.getAttribute("data-text") +
+        (rooms.length ? " " + note.getAttribute("data-text-rooms") + " " + rooms.join(", ") + "." : "");
+    }
+  }
+
+  function update() {
+    var lines = [];
+    var people = [];
+    document.querySelectorAll("[data-member]").forEach(function (row) {
+      var name = row.querySelector("input[name$='-name']");
+      var select = row.querySelector("select[name$='-session']");
+      var option = select && select.selectedOptions[0];
+      showWaitChoice(row, select, option);
+      if (!name || name.value.trim() === "") { return; }
+      var box = row.querySelector("input[name$='-wait_if_full']");
+      people.push({
+        name: name.value.trim(),
+        session: option && option.value ? title(option) : "",
+        full: Boolean(option && option.hasAttribute("data-full")),
+        waits: Boolean(option && option.hasAttribute("data-full") && box && box.checked)
+      });
+    });
+    var coming = people.filter(function (p) { return !p.waits; }).length;
+    var left = groupWait ? groupWait.getAttribute("data-places-left") : "";
+    var tooMany = left !== "" && coming > Number(left);
+    var groupBox = groupWait && groupWait.querySelector("input[type=checkbox]");
+    var wholeGroupWaits = Boolean(groupBox && groupBox.checked && tooMany);
+    if (groupWait) {
+      groupWait.hidden = !(tooMany || (groupBox && groupBox.checked) || groupWait.querySelector(".is-invalid"));
+    }
+    people.forEach(function (p) {
+      if (!p.session) {
+        lines.push(text("data-pick", p));
+      } else if (p.waits || wholeGroupWaits) {
+        lines.push(text("data-waits", p));
+      } else if (p.full) {
+        lines.push(text("data-full", p));
+      } else {
+        lines.push(text("data-goes", p));
+      }
+    });
+    if (wholeGroupWaits) {
+      lines.push(summary.getAttribute("data-group-waits"));
+    } else if (tooMany) {
+      lines.push(text("data-too-many", {left: left}));
+    }
+    list.replaceChildren.apply(list, lines.map(function (line) {
+      var item = document.createElement("li");
+      item.textContent = line;
+      return item;
+    }));
+    summary.hidden = lines.length === 0;
+
+    var paying = wholeGroupWaits ? 0 : coming;
+    var shown = people.length ? paying : 1;
     var label = output.getAttribute(shown === 1 ? "data-label-one" : "data-label-many");
     total.textContent = format.format(groupPrice(shown)) + " (" + shown + " " + label + ")";
   }
 
   output.hidden = false;
-  document.addEventListener("input", update);
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
   update();
 })();

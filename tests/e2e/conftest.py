@@ -19,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.core.management import call_command
 from django.urls import reverse
 
@@ -127,6 +128,18 @@ class RequestLog:
         foreign = sorted({url for url in network if urlsplit(url).netloc != own})
         assert network, "no requests were recorded"
         assert foreign == [], f"requests to other hosts than {own}: {foreign}"
+
+
+def axe_violations(page, name: str) -> list[str]:
+    """Run axe on the page as it stands (a state shown by the script included); return one
+    line per violation, naming the page or state."""
+    result = Axe().run(page).response
+    assert result["passes"], f"axe checked nothing on {name}"
+    lines = []
+    for violation in result["violations"]:
+        targets = [" ".join(node["target"]) for node in violation["nodes"][:4]]
+        lines.append(f"{name}: {violation['id']} ({violation['impact']}): {targets}")
+    return lines
 
 
 @pytest.fixture

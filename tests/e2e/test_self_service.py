@@ -1,10 +1,13 @@
-"""A contact person changes the sign-up through the manage link, with JavaScript off."""
+"""The manage links in Chromium: the contact person moves, adds and cancels (after a page that
+asks) for the whole group, with JavaScript off; a member's own link manages that member only.
+axe checks every page and state."""
 
 import re
 
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MEMBERS
+from registrations.models import Attendee, Status
+from tests.e2e.conftest import MEMBERS, axe_violations
 
 
 def test_manage_link_moves_one_member_and_cancels_another(make_page, demo_event, sign_up):
@@ -26,10 +29,90 @@ def test_manage_link_moves_one_member_and_cancels_another(make_page, demo_event,
     moved = page.locator(".attendee-card").filter(has_text=first)
     expect(moved).to_contain_text(f"Themasessie: {sessions[2].title}")
 
+    # Cancelling asks first, on a page of its own, with what the organisation then pays.
     page.locator(".attendee-card").filter(has_text=second).get_by_role(
-        "button", name=f"{second} afmelden"
+        "link", name=f"{second} afmelden"
     ).click()
+    expect(page.locator(".confirm-question")).to_have_text(f"Weet u zeker dat u {second} afmeldt?")
+    expect(page.locator(".confirm-amount")).to_have_text("Uw bijdrage wordt € 50,00.")
+    assert Attendee.objects.get(name=second).status == Status.CONFIRMED
+    page.get_by_role("button", name=f"Ja, {second} afmelden").click()
 
     expect(page.locator(".messages")).to_have_text(f"{second} is afgemeld.")
     expect(page.locator(".amount-due")).to_contain_text("50,00")
     assert page.url.endswith(registration.get_absolute_url())
+
+
+def test_contact_pages_and_their_states_pass_axe(page, demo_event, sign_up):
+    sessions = list(demo_event.sessions.all())
+    registration = sign_up(
+        demo_event,
+        [(MEMBERS[0][0], "", sessions[0]), (MEMBERS[1][0], "", sessions[1])],
+        remarks="Is er een lift?",
+    )
+    violations = []
+    page.goto(registration.get_absolute_url())
+    expect(page.locator(".remarks")).to_have_text("Is er een lift?")
+    violations += axe_violations(page, "manage page")
+
+    # A refused "Toevoegen": the error summary at the top takes the focus.
+    page.fill("#id_new-name", MEMBERS[0][0])
+    page.select_option("#id_new-session", index=1)
+    page.get_by_role("button", name="Toevoegen").click()
+    summary = page.locator("#foutmeldingen")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(
+        f"{MEMBERS[0][0]} van Huurdersvereniging De Linde is al aangemeld voor deze bijeenkomst."
+    )
+    assert page.title().startswith("Fout:")
+    violations += axe_violations(page, "manage page, refused add")
+
+    page.goto(registration.get_absolute_url())
+    page.get_by_role("link", name="Alle deelnemers afmelden").click()
+    expect(page.locator(".confirm-amount")).to_have_text("Uw bijdrage wordt € 0,00.")
+    violations += axe_violations(page, "confirm cancelling everyone")
+    page.get_by_role("link", name="Nee, terug").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("U bent aangemeld")
+    assert not violations, "\n".join(violations)
+
+
+def test_a_members_own_link_manages_only_that_member(page, demo_event, sign_up):
+    sessions = list(demo_event.sessions.all())
+    registration = sign_up(
+        demo_event,
+        [(MEMBERS[2][0], "", sessions[0]), (MEMBERS[1][0], MEMBERS[1][1], sessions[1])],
+    )
+    own = registration.attendees.get(name=MEMBERS[1][0])
+    other = registration.attendees.get(name=MEMBERS[2][0])
+    violations = []
+
+    page.goto(own.get_absolute_url())
+    expect(page.get_by_role("heading", level=1)).to_have_text("U bent aangemeld")
+    expect(page.locator(".member-name")).to_have_text(MEMBERS[1][0])
+    expect(page.locator("main")).not_to_contain_text(MEMBERS[2][0])
+    expect(page.locator("main")).not_to_contain_text("€")
+    violations += axe_violations(page, "member page")
+
+    # The group's pages do not open with the member's token.
+    for path in [
+        f"/aanmelding/{own.token}/",
+        f"/aanmelding/{own.token}/deelnemer/{other.pk}/afmelden/",
+        f"/aanmelding/{own.token}/afmelden/",
+    ]:
+        assert page.goto(path).status == 404, path
+
+    page.goto(own.get_absolute_url())
+    page.get_by_role("link", name="Mij afmelden").click()
+    expect(page.locator(".confirm-question")).to_have_text(
+        f"Weet u zeker dat u zich afmeldt, {MEMBERS[1][0]}?"
+    )
+    expect(page.locator(".confirm-amount")).to_have_count(0)
+    violations += axe_violations(page, "member confirm page")
+    page.get_by_role("button", name="Ja, ik meld mij af").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("U bent afgemeld")
+    violations += axe_violations(page, "member page, cancelled")
+    own.refresh_from_db()
+    other.refresh_from_db()
+    assert (own.status, other.status) == (Status.CANCELLED, Status.CONFIRMED)
+    assert not violations, "\n".join(violations)

@@ -21,9 +21,11 @@ def event_page_url(name, event):
     return reverse(f"admin:theme_sessions_event_{name}", args=[event.pk])
 
 
-def phoned_in(members):
+def phoned_in(members, **fields):
     """Return what staff post for a sign-up taken by phone: the public form's fields."""
-    return signup_data(members, contact_phone="030 123 45 67", remarks="Belde op maandag.")
+    return signup_data(
+        members, contact_phone="030 123 45 67", remarks="Belde op maandag.", **fields
+    )
 
 
 # The overview ---------------------------------------------------------------------------------
@@ -162,21 +164,61 @@ def test_signup_on_behalf_after_the_deadline_creates_the_sign_up(adviser_client,
     assert registration.invoice.amount_due == Decimal("50.00")
 
 
-def test_signup_on_behalf_with_a_taken_email_writes_nothing(adviser_client, event, sign_up):
-    # Arrange
+def test_signup_on_behalf_of_someone_already_signed_up_writes_nothing(
+    adviser_client, event, sign_up
+):
+    # Arrange: An of Bewonersraad Oost is signed up already; on the phone she is named again.
     session = event.sessions.first()
-    sign_up(event, [("An", "an@example.org", session)], organisation_name="Bewonersraad Oost")
+    sign_up(event, [("An Oost", "", session)], organisation_name="Bewonersraad Oost")
     before = row_counts()
 
     # Act
     response = adviser_client.post(
         event_page_url("signup", event),
-        phoned_in([("Bas", "bas@example.org", session), ("An", "AN@example.org", session)]),
+        phoned_in(
+            [("Bas", "", session), ("an  oost", "an@example.org", session)],
+            organisation_name="Bewonersraad Oost",
+        ),
     )
 
     # Assert
-    assertContains(response, "is al aangemeld voor deze bijeenkomst")
+    assertContains(response, "An Oost van Bewonersraad Oost is al aangemeld voor deze bijeenkomst.")
     assert row_counts() == before
+
+
+def test_signup_on_behalf_takes_shared_and_missing_addresses_and_the_choice_to_wait(
+    adviser_client, event
+):
+    # Arrange: the Werksessie is full; on the phone, Cor chooses to wait for it.
+    event.has_waiting_list = True
+    event.save(update_fields=["has_waiting_list"])
+    full = event.sessions.get(title="Werksessie")
+    full.capacity = 0
+    full.save(update_fields=["capacity"])
+    room = event.sessions.get(title="Jaarcyclus")
+    data = phoned_in(
+        [
+            ("Anna", "", room),
+            ("Bert", "secretariaat@example.org", room),
+            ("Cor", "secretariaat@example.org", full),
+        ]
+    )
+
+    # Act
+    refused = adviser_client.post(event_page_url("signup", event), data)
+    done = adviser_client.post(
+        event_page_url("signup", event), data | {"members-2-wait_if_full": "on"}
+    )
+
+    # Assert
+    assertContains(refused, "Deze themasessie is vol.")
+    assert done.status_code == 302
+    registration = Registration.objects.get()
+    assert sorted(registration.attendees.values_list("name", "email", "status")) == [
+        ("Anna", "", Status.CONFIRMED),
+        ("Bert", "secretariaat@example.org", Status.CONFIRMED),
+        ("Cor", "secretariaat@example.org", Status.WAITING),
+    ]
 
 
 # The export and the presence list ------------------------------------------------------------

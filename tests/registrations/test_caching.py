@@ -112,6 +112,7 @@ def scene(sign_up, admin_client):
         [("Wim Wacht", "wim@example.org", full)],
         organisation_name="Tweede Kring",
         contact_email="wim@example.org",
+        wait=True,
     )
     assert waiting.status == Status.WAITING
     mark_invoices_paid(invoices=[linde.invoice])
@@ -158,6 +159,25 @@ def manage(scene, name: str, *parts) -> str:
 
 def attendee(scene, name: str):
     return scene["linde"].attendees.get(name=name)
+
+
+def member_waits_then_moves_in(s) -> None:
+    """A new group in which Nel chose to wait for the full session; then its place frees up."""
+    Client().post(
+        reverse("registrations:signup", args=[s["event"].slug]),
+        signup_data(
+            [("Nel Wacht", "", s["full"]), ("Otto Nu", "", s["room"])],
+            organisation_name="Derde Kring",
+            contact_email="nel@example.org",
+            **{"members-0-wait_if_full": "on"},
+        ),
+    )
+    nel = s["event"].attendees.get(name="Nel Wacht")
+    assert nel.status == Status.WAITING
+    cancel_attendee(attendee=s["event"].attendees.get(name="Wim Wacht"), by_staff=True)
+    cancel_attendee(attendee=s["event"].attendees.get(name="Piet Vol"), by_staff=True)
+    nel.refresh_from_db()
+    assert nel.status == Status.CONFIRMED
 
 
 WRITES: dict[str, tuple[Callable, set[str]]] = {
@@ -257,7 +277,7 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
             reverse("admin:registrations_organisation_change", args=[s["linde"].organisation_id]),
             name="Huurdersvereniging De Linde-Zuid",
         ),
-        {"overview"},
+        {"sign-up page", "overview"},  # the form suggests the new name
     ),
     "price edit in the admin": (
         lambda s: admin_form_post(
@@ -324,9 +344,32 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
     "personal data erased": (
         lambda s: s["staff"].post(
             reverse("admin:registrations_registration_personal_data"),
-            {"email": "anna@example.org"},
+            {"email": "anna@example.org", "attendee": [attendee(s, "Anna Lid").pk]},
         ),
         {"overview"},  # the dietary wish goes
+    ),
+    "organisation hidden from suggestions": (
+        lambda s: admin_form_post(
+            s["staff"],
+            reverse("admin:registrations_organisation_change", args=[s["waiting"].organisation_id]),
+            hidden_from_suggestions="on",
+        ),
+        {"sign-up page"},  # the name is no longer suggested
+    ),
+    "organisations merged": (
+        lambda s: s["staff"].post(
+            reverse("admin:registrations_organisation_merge", args=[s["linde"].organisation_id]),
+            {
+                "organisation": s["event"]
+                .registrations.get(organisation__name="Eerste Kring")
+                .organisation_id
+            },
+        ),
+        {"sign-up page", "overview"},  # one name less suggested; one organisation, one bill
+    ),
+    "member waits, then moves in": (
+        lambda s: member_waits_then_moves_in(s),
+        {"event page", "event page (en)", "sign-up page", "overview"},
     ),
 }
 

@@ -56,7 +56,10 @@ def run_together(count: int, work: Callable[[int], object]) -> list[tuple[str, o
 
 
 def sign_up_one(event: Event, session_ids: list[int]) -> Callable[[int], str]:
-    """Return work that signs up board member `i` of organisation `i` and gives its status."""
+    """Return work that signs up board member `i` of organisation `i` and gives its status.
+
+    Should there be no place, the member chose to wait (where the event keeps a list).
+    """
 
     def work(index: int) -> str:
         registration = register_group(
@@ -69,8 +72,10 @@ def sign_up_one(event: Event, session_ids: list[int]) -> Callable[[int], str]:
                     name=f"Lid {index}",
                     email=f"lid{index}@example.org",
                     session_id=session_ids[index % len(session_ids)],
+                    wait_if_full=True,
                 )
             ],
+            wait_as_group=True,
             privacy_version="test",
         )
         return str(registration.status)
@@ -127,7 +132,7 @@ def test_simultaneous_signups_never_overfill_the_event(has_waiting_list, expecte
 
 def test_control_without_event_lock_simultaneous_signups_overbook(monkeypatch):
     # Arrange: take away the lock and widen the gap between counting and writing.
-    real_placement = signup.place_group
+    real_placement = signup.place_members
 
     def lock_event_without_lock(event_id: int) -> Event:
         return Event.objects.get(pk=event_id)
@@ -138,7 +143,7 @@ def test_control_without_event_lock_simultaneous_signups_overbook(monkeypatch):
         return status
 
     monkeypatch.setattr(signup, "lock_event", lock_event_without_lock)
-    monkeypatch.setattr(signup, "place_group", slow_placement)
+    monkeypatch.setattr(signup, "place_members", slow_placement)
     event = EventFactory(has_waiting_list=False)
     session = ThemeSessionFactory(event=event, capacity=10)
 
@@ -149,18 +154,24 @@ def test_control_without_event_lock_simultaneous_signups_overbook(monkeypatch):
     assert confirmed_in(session=session) > 10
 
 
-def test_simultaneous_signups_with_one_email_address_take_one_place():
-    # Arrange
+def test_simultaneous_signups_of_one_person_take_one_place():
+    # Arrange: ten contacts of one organisation sign up the same board member at once.
     event = EventFactory(has_waiting_list=False)
     session = ThemeSessionFactory(event=event)
 
     def work(index: int) -> str:
         registration = register_group(
             event=event,
-            organisation_name=f"Huurdersvereniging Dubbel {index}",
+            organisation_name="Huurdersvereniging Dubbel",
             contact_name="Contact",
             contact_email=f"contact{index}@example.org",
-            attendees=[AttendeeData(name="Lid", email="Zelfde@Example.org", session_id=session.pk)],
+            attendees=[
+                AttendeeData(
+                    name=f"{'  ' * index}Lid Zelfde",
+                    email="zelfde@example.org",
+                    session_id=session.pk,
+                )
+            ],
             privacy_version="test",
         )
         return str(registration.status)
@@ -169,7 +180,7 @@ def test_simultaneous_signups_with_one_email_address_take_one_place():
     results = run_together(10, work)
 
     # Assert
-    assert Counter(results) == {("ok", Status.CONFIRMED): 1, ("refused", "email_taken"): 9}
+    assert Counter(results) == {("ok", Status.CONFIRMED): 1, ("refused", "person_taken"): 9}
     assert Attendee.objects.filter(event=event).count() == 1
     # The refused sign-ups left no mail: the one that got in has its confirmation to the
     # contact and the member, and the staff notice, each with its task.
@@ -177,9 +188,10 @@ def test_simultaneous_signups_with_one_email_address_take_one_place():
 
 
 def make_signups(
-    sign_up, event: Event, session, count: int, *, start: int, status=Status.CONFIRMED
+    sign_up, event: Event, session, count: int, *, start: int, status=Status.CONFIRMED, wait=False
 ):
-    """Create `count` one-person sign-ups in `session` one after another, as earlier sign-ups."""
+    """Create `count` one-person sign-ups in `session` one after another, as earlier sign-ups;
+    with `wait`, a member who finds the session full chose to wait."""
     attendees = []
     for index in range(start, start + count):
         registration = sign_up(
@@ -188,6 +200,7 @@ def make_signups(
             organisation_name=f"Huurdersvereniging Vooraf {index}",
             contact_name=f"Contact {index}",
             contact_email=f"vooraf{index}@example.org",
+            wait=wait,
         )
         assert registration.status == status
         attendees.append(registration.attendees.get())
@@ -223,7 +236,7 @@ def test_simultaneous_cancellations_and_moves_never_overfill_a_session(sign_up):
     roomy = ThemeSessionFactory(event=event)
     target = ThemeSessionFactory(event=event, capacity=10)
     inside = make_signups(sign_up, event, target, 10, start=0)
-    waiting = make_signups(sign_up, event, target, 2, start=50, status=Status.WAITING)
+    waiting = make_signups(sign_up, event, target, 2, start=50, status=Status.WAITING, wait=True)
     movers = make_signups(sign_up, event, roomy, 10, start=100)
 
     def work(index: int) -> str:

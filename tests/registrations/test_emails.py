@@ -115,6 +115,50 @@ def test_confirmation_goes_to_each_address_once_without_copies(
     }
 
 
+def test_confirmation_one_mail_per_address_each_with_the_link_that_fits(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: Anna has no address, Bert and Cor share the secretariat's, Dirk has his own.
+    event.max_group_size = 4
+    event.save(update_fields=["max_group_size"])
+    session = event.sessions.first()
+    registration = sign_up(
+        event,
+        [
+            ("Anna Lid", "", session),
+            ("Bert Lid", "secretariaat@example.org", session),
+            ("Cor Lid", "Secretariaat@example.org", session),
+            ("Dirk Lid", "dirk@example.org", session),
+        ],
+    )
+    dirk = registration.attendees.get(name="Dirk Lid")
+
+    # Act
+    send_queued_mail()
+
+    # Assert
+    people = [m for m in mailoutbox if not m.subject.startswith("[Participatielab]")]
+    assert sorted(m.to[0].lower() for m in people) == [
+        "dirk@example.org",
+        "karin@example.org",
+        "secretariaat@example.org",
+    ]
+    (to_contact,) = mails_to(mailoutbox, "karin@example.org")
+    (to_shared,) = mails_to(mailoutbox, "secretariaat@example.org")
+    (to_dirk,) = mails_to(mailoutbox, "dirk@example.org")
+    group_link = settings.SITE_URL + registration.get_absolute_url()
+    dirk_link = settings.SITE_URL + dirk.get_absolute_url()
+    assert group_link in to_contact.body and "€ 150,00" in to_contact.body
+    assert "Anna Lid" in to_contact.body  # she hears everything through the contact
+    assert to_shared.body.startswith("Beste Bert Lid en Cor Lid,")
+    assert "Dat regelt Karin Voorbeeld, de contactpersoon" in to_shared.body
+    assert "/aanmelding/" not in to_shared.body + html_of(to_shared)
+    assert to_dirk.body.startswith("Beste Dirk Lid,")
+    assert dirk_link in to_dirk.body and dirk_link in html_of(to_dirk)
+    assert group_link not in to_dirk.body + html_of(to_dirk)
+    assert "€" not in to_shared.body + to_dirk.body
+
+
 def test_confirmation_greets_each_person_by_name(event, sign_up, mailoutbox, send_queued_mail):
     # Act
     sign_up(event, three_members(event)[1:])
@@ -446,6 +490,7 @@ def reminder_setup(sign_up, send_queued_mail, mailoutbox):
             [(f"{name} {n}", f"{name}{n}@example.org", session) for n in range(size)],
             organisation_name=f"Huurders {name}",
             contact_email=f"{name}@example.org",
+            wait=True,  # should the session be full, they chose to wait
         )
 
     registrations = {

@@ -20,7 +20,7 @@ from django.utils.html import escape
 from hypothesis import HealthCheck, given
 from hypothesis import strategies as st
 
-from registrations.models import Attendee, Invoice, Organisation, Registration, Status
+from registrations.models import Attendee, Invoice, Organisation, Registration, Status, person_key
 from tests.factories import ThemeSessionFactory
 from tests.signup_posts import signup_data
 
@@ -251,7 +251,13 @@ def test_signup_hostile_input_never_500_and_refusal_writes_nothing(
 @given(
     organisation=typed_name,
     contact=typed_name,
-    members=st.lists(st.tuples(typed_name, typed_name), min_size=1, max_size=3),
+    # One person appears once in a sign-up: names differ after case, spacing and accents.
+    members=st.lists(
+        st.tuples(typed_name, typed_name),
+        min_size=1,
+        max_size=3,
+        unique_by=lambda member: person_key(member[0]),
+    ),
 )
 def test_signup_accepted_stores_what_was_typed_and_shows_it_escaped(
     client, event, no_rate_limits, organisation, contact, members
@@ -274,13 +280,13 @@ def test_signup_accepted_stores_what_was_typed_and_shows_it_escaped(
         assert registration.contact_name == contact.strip()
         assert list(
             registration.attendees.order_by("pk").values_list("name", "dietary_wishes")
-        ) == [(name.strip(), diet.strip()) for name, diet in members]
+        ) == [(" ".join(name.split()), diet.strip()) for name, diet in members]
 
         page = client.get(response.headers["Location"])
         html = page.content.decode()
         assert page.status_code == 200
         for shown in [registration.organisation.name, contact.strip()] + [
-            name.strip() for name, _diet in members
+            " ".join(name.split()) for name, _diet in members
         ]:
             assert escape(shown) in html
         assert "<script>alert(1)</script>" not in html
@@ -419,7 +425,8 @@ def test_self_service_hostile_input_never_500_and_refusal_writes_nothing(
         if action == "add_colleague":
             added = Attendee.objects.latest("pk")
             assert added.registration_id == mine.pk
-            assert added.name == last_value(body["new-name"]).strip()
+            # Names are stored with their spacing tidied, as the key that finds doubles reads them.
+            assert added.name == " ".join(last_value(body["new-name"]).split())
             assert added.status == Status.CONFIRMED
 
     in_rolled_back_savepoint(check)

@@ -9,26 +9,30 @@ from tests.factories import AttendeeFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_attendee_same_email_other_case_at_one_event_raises_integrity_error(event):
-    # Arrange
-    AttendeeFactory(registration__event=event, email="Lid@Example.org")
+def test_same_person_twice_without_an_address_raises_integrity_error(event):
+    # Arrange: José de Vries of one organisation comes, without an address.
+    first = AttendeeFactory(registration__event=event, name="José de Vries", email="")
+    twin = AttendeeFactory.build(registration=first.registration, session=first.session, email="")
+    twin.set_name("  jose DE vries ")
 
-    # Act / Assert
+    # Act / Assert: the database itself refuses, whatever the forms and services do.
     with pytest.raises(IntegrityError), transaction.atomic():
-        AttendeeFactory(registration__event=event, email="lid@example.ORG")
+        twin.save()
     assert Attendee.objects.filter(event=event).count() == 1
 
 
-def test_attendee_cancelled_email_does_not_block_new_attendee(event):
+def test_same_person_once_cancelled_may_sign_up_again(event):
     # Arrange
-    AttendeeFactory(
-        registration__event=event,
-        registration__status=Status.CANCELLED,
-        email="Lid@Example.org",
+    first = AttendeeFactory(
+        registration__event=event, registration__status=Status.CANCELLED, name="José de Vries"
     )
 
     # Act
-    AttendeeFactory(registration__event=event, email="lid@example.org")
+    AttendeeFactory(
+        registration__event=event,
+        registration__organisation=first.organisation,
+        name="José de Vries",
+    )
 
     # Assert
     assert sorted(Attendee.objects.filter(event=event).values_list("status", flat=True)) == [
@@ -37,12 +41,31 @@ def test_attendee_cancelled_email_does_not_block_new_attendee(event):
     ]
 
 
-def test_attendee_same_email_at_other_event_allowed(event):
+def test_same_name_at_another_organisation_or_event_and_shared_addresses_allowed(event):
     # Arrange
-    AttendeeFactory(email="lid@example.org")
+    first = AttendeeFactory(registration__event=event, name="Jan de Vries", email="s@example.org")
 
     # Act
-    AttendeeFactory(registration__event=event, email="lid@example.org")
+    AttendeeFactory(registration__event=event, name="Jan de Vries", email="s@example.org")
+    AttendeeFactory(
+        registration__organisation=first.organisation, name="Jan de Vries", email="s@example.org"
+    )
+    AttendeeFactory(
+        registration=first.registration, session=first.session, name="Piet", email="s@example.org"
+    )
 
     # Assert
-    assert Attendee.objects.filter(email="lid@example.org").count() == 2
+    assert Attendee.objects.filter(email="s@example.org").count() == 4
+
+
+def test_erased_people_are_nobodys_double(event):
+    # Arrange: two people erased at one organisation both read "Geanonimiseerd".
+    first = AttendeeFactory(registration__event=event, name="Geanonimiseerd", name_key="")
+
+    # Act
+    AttendeeFactory(
+        registration=first.registration, session=first.session, name="Geanonimiseerd", name_key=""
+    )
+
+    # Assert
+    assert Attendee.objects.filter(event=event).count() == 2

@@ -214,6 +214,7 @@ def test_failed_promotion_mail_is_retried_and_then_confirms_the_sign_up(
         [("Joop", "joop@example.org", session)],
         organisation_name="Bewonersraad De Eik",
         contact_email="joop@example.org",
+        wait_as_group=True,
     )
     send_queued_mail()
     mailoutbox.clear()

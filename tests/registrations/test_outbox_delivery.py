@@ -42,7 +42,10 @@ def use_smtp(settings, port: int) -> None:
 
 
 def sign_up_by_post(client, event, name: str, members: list[str]):
-    """Post the public sign-up form for `name`'s organisation; its contact is the first member."""
+    """Post the public sign-up form for `name`'s organisation; its contact is the first member.
+
+    Should the lab be full, the group chose to wait as a whole.
+    """
     session = event.sessions.first()
     return client.post(
         signup_url(event),
@@ -51,6 +54,7 @@ def sign_up_by_post(client, event, name: str, members: list[str]):
             organisation_name=f"Huurders {name}",
             contact_name=members[0].title(),
             contact_email=f"{members[0]}@example.org",
+            wait_as_group="on",
         ),
         follow=True,
     )

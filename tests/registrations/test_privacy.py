@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains
 
 from registrations import reminders
 from registrations.changes import cancel_attendee
@@ -58,9 +59,7 @@ def test_anonymise_old_events_removes_personal_data_and_keeps_amounts(sign_up, e
         (ANONYMOUS_NAME, ""),
         (ANONYMOUS_NAME, ""),
     ]
-    assert all(
-        e.endswith("@example.invalid") for e in old.attendees.values_list("email", flat=True)
-    )
+    assert list(old.attendees.values_list("email", "name_key")) == [("", ""), ("", "")]
     assert old.organisation.name == "Huurdersvereniging Vroeger"
     assert old.status == Status.CONFIRMED
     assert (
@@ -100,12 +99,23 @@ def test_personal_data_export_and_erase_by_superuser(
     )
     client.force_login(admin_user)
 
-    # Act
+    # Act: look up, export, and erase both persons found (Jan as contact and as member).
+    page = client.get(personal_data_url, {"email": "JAN@example.org"})
     export = client.get(personal_data_url, {"email": "JAN@example.org", "format": "json"})
-    erase = client.post(personal_data_url, {"email": "jan@example.org"})
+    found = export.json()
+    erase = client.post(
+        personal_data_url,
+        {
+            "email": "jan@example.org",
+            "contact": [p["id"] for p in found["as_contact_person"]],
+            "attendee": [p["id"] for p in found["as_attendee"]],
+        },
+    )
     after = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
 
     # Assert
+    assertContains(page, 'type="checkbox" name="contact"', count=1)
+    assertContains(page, 'type="checkbox" name="attendee"', count=1)
     assert export.status_code == 200
     data = export.json()
     assert [p["email"] for p in data["as_contact_person"]] == ["jan@example.org"]
@@ -138,7 +148,10 @@ def test_personal_data_erase_refused_without_delete_permission(
 
     # Act
     lookup = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
-    erase = client.post(personal_data_url, {"email": "jan@example.org"})
+    erase = client.post(
+        personal_data_url,
+        {"email": "jan@example.org", "attendee": [a["id"] for a in lookup.json()["as_attendee"]]},
+    )
 
     # Assert
     assert lookup.status_code == 200
@@ -210,14 +223,15 @@ def test_erase_removes_the_address_and_the_name_from_the_outbox(sign_up, event, 
     send_queued_mail()
     cancel_attendee(attendee=registration.attendees.get(name="Jan Lid"), by_staff=True)
     OutboxMail.objects.filter(recipient="jan@example.org").update(last_error="550 jan")
-    found_before = personal_data_of("JAN@example.org")["mails"]
+    found_before = personal_data_of(email="JAN@example.org")["mails"]
+    jan = registration.attendees.get(name="Jan Lid")
 
     # Act
-    erase_personal_data(email="jan@example.org")
+    erase_personal_data(attendees=[jan.pk])
 
     # Assert
     assert [m["kind"] for m in found_before] == [MailKind.CONFIRMATION]
-    assert personal_data_of("jan@example.org")["mails"] == []
+    assert personal_data_of(email="jan@example.org")["mails"] == []
     assert not OutboxMail.objects.filter(last_error__contains="jan").exists()
     change_lines = registration.mails.filter(kind__in=[MailKind.CHANGE, MailKind.STAFF_CHANGE])
     assert {m.params["name"] for m in change_lines} == {ANONYMOUS_NAME}
@@ -226,3 +240,95 @@ def test_erase_removes_the_address_and_the_name_from_the_outbox(sign_up, event, 
         "karin@example.org",
         "atrive@example.org",
     }
+
+
+# People who share an address, or have none ----------------------------------------------------
+
+
+@pytest.fixture
+def secretariat(sign_up, event, send_queued_mail):
+    """Karin signed up Anna (no address) and Bert and Cor, who share the secretariat's address;
+    their confirmation went out, and Bert later cancelled (a change mail names him)."""
+    session = event.sessions.first()
+    registration = sign_up(
+        event,
+        [
+            ("Anna Lid", "", session, "vegetarisch"),
+            ("Bert Lid", "secretariaat@example.org", session, "glutenvrij"),
+            ("Cor Lid", "secretariaat@example.org", session),
+        ],
+    )
+    send_queued_mail()
+    cancel_attendee(attendee=registration.attendees.get(name="Bert Lid"), by_staff=True)
+    return registration
+
+
+def test_lookup_by_organisation_and_name_finds_a_person_without_an_address(
+    admin_client, secretariat, personal_data_url
+):
+    # Act
+    response = admin_client.get(
+        personal_data_url,
+        {"organisation": "huurdersvereniging de linde", "name": "ANNA  lid", "format": "json"},
+    )
+
+    # Assert
+    found = response.json()
+    assert [(a["name"], a["email"], a["dietary_wishes"]) for a in found["as_attendee"]] == [
+        ("Anna Lid", "", "vegetarisch")
+    ]
+    assert found["as_contact_person"] == []
+
+
+def test_lookup_of_a_shared_address_lists_each_person_and_erases_only_the_one_chosen(
+    admin_client, secretariat, personal_data_url
+):
+    # Arrange
+    bert = secretariat.attendees.get(name="Bert Lid")
+    lookup = admin_client.get(personal_data_url, {"email": "secretariaat@example.org"})
+
+    # Act: staff tick Bert only.
+    erase = admin_client.post(
+        personal_data_url, {"email": "secretariaat@example.org", "attendee": [bert.pk]}
+    )
+
+    # Assert
+    assertContains(lookup, "Bert Lid", count=1)
+    assertContains(lookup, "Cor Lid", count=1)
+    assert erase.status_code == 302
+    assert sorted(secretariat.attendees.values_list("name", "email", "dietary_wishes")) == [
+        ("Anna Lid", "", "vegetarisch"),
+        ("Cor Lid", "secretariaat@example.org", ""),
+        (ANONYMOUS_NAME, "", ""),
+    ]
+    # Cor still uses the address: the mails to it keep it; the change mail loses Bert's name.
+    assert secretariat.mails.filter(recipient="secretariaat@example.org").count() == 2
+    assert {m.params.get("name") for m in secretariat.mails.filter(kind=MailKind.CHANGE)} == {
+        ANONYMOUS_NAME
+    }
+
+
+def test_erasing_everyone_at_a_shared_address_clears_it_from_the_outbox(secretariat):
+    # Arrange
+    both = secretariat.attendees.filter(name__in=["Bert Lid", "Cor Lid"])
+
+    # Act
+    erase_personal_data(attendees=list(both.values_list("pk", flat=True)))
+
+    # Assert
+    assert not OutboxMail.objects.filter(recipient__iexact="secretariaat@example.org").exists()
+    assert secretariat.mails.filter(recipient="karin@example.org").exists()
+
+
+def test_erase_without_anyone_ticked_changes_nothing(admin_client, secretariat, personal_data_url):
+    # Arrange
+    state_before = db_state()
+
+    # Act
+    response = admin_client.post(
+        personal_data_url, {"email": "secretariaat@example.org"}, follow=True
+    )
+
+    # Assert
+    assertContains(response, "Vink aan wiens gegevens u wilt wissen.")
+    assert db_state() == state_before

@@ -11,6 +11,7 @@ from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations import changes, signup
+from registrations.invoices import mark_invoices_paid
 from registrations.models import LOOKUP_LENGTH, Attendee, Registration, Status
 from tests.db_checks import InjectedFailure, db_state, fail_after
 from tests.signup_posts import members_of
@@ -132,16 +133,19 @@ def test_detail_forms_post_to_their_own_addresses(client, event, sign_up):
     # Act
     response = client.get(registration.get_absolute_url())
 
-    # Assert
+    # Assert: changes are forms; removing someone is a link to a page that asks first.
     for url in [
         action_url(registration, "change_session", first),
         action_url(registration, "change_session", second),
-        action_url(registration, "cancel_attendee", first),
-        action_url(registration, "cancel_attendee", second),
         action_url(registration, "add_colleague"),
-        action_url(registration, "cancel_all"),
     ]:
         assertContains(response, f'action="{url}"', count=1)
+    for url in [
+        action_url(registration, "cancel_attendee", first),
+        action_url(registration, "cancel_attendee", second),
+        action_url(registration, "cancel_all"),
+    ]:
+        assertContains(response, f'href="{url}"', count=1)
 
 
 # Moving to another session -------------------------------------------------------------------
@@ -197,8 +201,15 @@ def test_move_into_a_full_session_is_refused(client, event, sign_up, mailoutbox,
     )
     send_queued_mail()
 
-    # Assert: the page again, with the message at the form that was sent.
-    assertContains(response, "De sessie ‘Werksessie’ is vol.", count=1)
+    # Assert: the page again, with the message at the top (focused) and at the form.
+    assertContains(
+        response,
+        f'<a href="#id_a{attendee.pk}_session">Bestuurslid lid 0 – Andere themasessie: De sessie '
+        "‘Werksessie’ is vol.</a>",
+        html=True,
+    )
+    assertContains(response, "De sessie ‘Werksessie’ is vol.", count=2)
+    assert_error_summary_first(response)
     assert response.context["registration"] == registration
     assert snapshot(registration) == before
     assert mailoutbox == []
@@ -257,16 +268,44 @@ def test_cancel_one_of_three_lowers_the_price_and_mails_a_summary(
     ]
 
 
-def test_cancel_everyone_without_confirm_is_refused(client, event, sign_up):
+def assert_error_summary_first(response):
+    """Check that the page opens with the focused error summary, before its heading."""
+    html = response.content.decode()
+    assert 'id="foutmeldingen"' in html
+    summary = html.index('id="foutmeldingen"')
+    assert "autofocus" in html[html.rindex("<", 0, summary) : html.index(">", summary)]
+    assert summary < html.index("<h1")
+
+
+@pytest.mark.parametrize("everyone", [False, True], ids=["one-member", "whole-signup"])
+def test_cancel_asks_first_on_a_page_of_its_own_with_the_new_amount(
+    client, event, sign_up, everyone
+):
     # Arrange
-    registration = sign_up(event, members_of(event, 2))
+    registration = sign_up(event, members_of(event, 3))
+    leaving = registration.attendees.get(email="lid1@example.org")
+    if everyone:
+        url = action_url(registration, "cancel_all")
+    else:
+        url = action_url(registration, "cancel_attendee", leaving)
     before = snapshot(registration)
 
     # Act
-    response = client.post(action_url(registration, "cancel_all"))
+    response = client.get(url)
 
-    # Assert
-    assertContains(response, "Vink aan dat u iedereen wilt afmelden.", count=1)
+    # Assert: a question, the amount after, a button that posts here, and a way back.
+    assert response.status_code == 200
+    question = (
+        "Weet u zeker dat u iedereen van deze aanmelding afmeldt (Bestuurslid lid 0, "
+        "Bestuurslid lid 1, Bestuurslid lid 2)?"
+        if everyone
+        else "Weet u zeker dat u Bestuurslid lid 1 afmeldt?"
+    )
+    assertContains(response, question, count=1)
+    amount = "€ 0,00" if everyone else "€ 85,00"
+    assertContains(response, f"Uw bijdrage wordt <strong>{amount}</strong>.", count=1, html=True)
+    assertContains(response, '<form method="post"', count=1)
+    assertContains(response, f'href="{registration.get_absolute_url()}"')
     assert snapshot(registration) == before
 
 
@@ -363,31 +402,73 @@ def test_add_beyond_the_group_limit_is_refused(client, event, sign_up):
     )
 
     # Assert
-    assertContains(response, "Per aanmelding kunnen ten hoogste 2 bestuursleden komen.", count=1)
+    assertContains(response, "Per aanmelding kunnen ten hoogste 2 bestuursleden komen.", count=2)
+    assert_error_summary_first(response)
     assert snapshot(registration) == before
 
 
-def test_add_with_an_email_already_at_the_event_is_refused(client, event, sign_up):
+def test_add_a_person_already_signed_up_by_the_organisation_is_refused(client, event, sign_up):
     # Arrange
-    sign_up(
-        event,
-        [("Joop", "joop@example.org", event.sessions.first())],
-        organisation_name="Bewonersraad De Eik",
-        contact_email="joop@example.org",
-    )
     registration = sign_up(event, members_of(event, 1))
     before = snapshot(registration)
 
     # Act
     response = client.post(
         action_url(registration, "add_colleague"),
-        add_data("Joop", "Joop@Example.org", event.sessions.first()),
+        add_data("bestuurslid  LID 0", "ander@example.org", event.sessions.first()),
     )
 
     # Assert
-    assertContains(response, "joop@example.org is al aangemeld voor deze bijeenkomst.", count=1)
+    assertContains(
+        response,
+        "Bestuurslid lid 0 van Huurdersvereniging De Linde is al aangemeld voor deze bijeenkomst.",
+        count=2,
+    )
+    assert_error_summary_first(response)
     assert snapshot(registration) == before
-    assert Attendee.objects.filter(email__iexact="joop@example.org").count() == 1
+
+
+def test_add_with_an_address_already_at_the_event_is_accepted(client, event, sign_up):
+    # Arrange: the secretariat's address is the contact's and may be a member's too.
+    registration = sign_up(event, members_of(event, 1))
+
+    # Act
+    response = client.post(
+        action_url(registration, "add_colleague"),
+        add_data("Joop", "karin@example.org", event.sessions.first()),
+    )
+
+    # Assert
+    assert response.status_code == 302
+    assert registration.attendees.filter(email="karin@example.org").count() == 1
+
+
+def test_detail_says_what_was_paid_and_what_is_still_to_pay(client, event, sign_up):
+    # Arrange: two came and paid € 85; a third is added later.
+    registration = sign_up(event, members_of(event, 2))
+    mark_invoices_paid(invoices=[registration.invoice])
+    client.post(
+        action_url(registration, "add_colleague"),
+        add_data("Derde Lid", "", event.sessions.first()),
+    )
+
+    # Act
+    response = client.get(registration.get_absolute_url())
+
+    # Assert
+    assertContains(response, "in totaal <strong>€ 100,00</strong>", count=1)
+    assertContains(response, "€ 85,00 betaald, nog € 15,00 te betalen.", count=1)
+
+
+def test_error_after_a_redirect_is_at_the_top_with_focus(client, closed_registration):
+    # Act
+    response = client.post(
+        action_url(closed_registration, "cancel_all"), {"confirm": "on"}, follow=True
+    )
+
+    # Assert
+    assertContains(response, "Wijzigen kan niet meer. Neem contact op met Atrivé.", count=1)
+    assert_error_summary_first(response)
 
 
 # After the deadline --------------------------------------------------------------------------

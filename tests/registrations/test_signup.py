@@ -124,25 +124,115 @@ def test_signup_organisation_name_spelling_reuses_one_organisation(client, event
     ]
 
 
-def test_signup_full_session_with_waiting_list_puts_group_on_waiting_list(client):
+def test_signup_full_session_with_waiting_list_waits_only_when_chosen(client):
     # Arrange
     event = EventFactory(has_waiting_list=True)
     full = ThemeSessionFactory(event=event, capacity=1)
     AttendeeFactory(registration__event=event, session=full)
     counts_before = row_counts()
+    data = signup_data([("Lid", "lid@example.org", full)])
 
-    # Act
-    response = post_signup(
-        client, event, signup_data([("Lid", "lid@example.org", full)]), follow=True
-    )
+    # Act: first without the choice, then with it.
+    refused = post_signup(client, event, data)
+    response = post_signup(client, event, data | {"members-0-wait_if_full": "on"}, follow=True)
 
     # Assert
+    assertContains(refused, "Deze themasessie is vol. Kies ‘op de wachtlijst voor deze sessie’.")
+    assertContains(refused, 'name="members-0-wait_if_full"')
     assert response.status_code == 200
     assertContains(response, "U staat op de wachtlijst")
     registration = Registration.objects.latest("pk")
     assert registration.status == Status.WAITING
     assert list(registration.attendees.values_list("status", flat=True)) == [Status.WAITING]
     assert row_counts() == (counts_before[0] + 1, counts_before[1] + 1, counts_before[2] + 1)
+
+
+def test_signup_member_waits_the_others_are_confirmed_and_the_page_sums_it_up(client):
+    # Arrange: the Werksessie is full; Anna chose to wait for it.
+    event = EventFactory(has_waiting_list=True)
+    room = ThemeSessionFactory(event=event, title="Duurzaamheid")
+    full = ThemeSessionFactory(event=event, title="Werksessie", capacity=1)
+    AttendeeFactory(registration__event=event, session=full)
+    data = signup_data(
+        [("Anna Lid", "anna@example.org", full), ("Bert Lid", "", room)],
+        **{"members-0-wait_if_full": "on"},
+    )
+
+    # Act
+    response = post_signup(client, event, data, follow=True)
+
+    # Assert: the page after saving says what a script would have said before.
+    assertContains(response, "U bent aangemeld")
+    assertContains(response, "Anna Lid wacht op een plaats in Werksessie", count=1)
+    assertContains(response, "Bert Lid gaat naar Duurzaamheid", count=1)
+    assertContains(response, "<strong>€ 50,00</strong>", count=1)
+    registration = Registration.objects.latest("pk")
+    assert sorted(registration.attendees.values_list("name", "status")) == [
+        ("Anna Lid", Status.WAITING),
+        ("Bert Lid", Status.CONFIRMED),
+    ]
+
+
+def test_signup_group_too_large_for_the_evening_chooses_to_wait_as_a_whole(client):
+    # Arrange: one place left on the evening, a group of two.
+    event = EventFactory(has_waiting_list=True, capacity=2)
+    session = ThemeSessionFactory(event=event)
+    AttendeeFactory(registration__event=event, session=session)
+    members = [("Anna Lid", "", session), ("Bert Lid", "", session)]
+
+    # Act
+    page = client.get(signup_url(event))
+    refused = post_signup(client, event, signup_data(members))
+    waiting = post_signup(client, event, signup_data(members, wait_as_group="on"), follow=True)
+
+    # Assert
+    assertContains(page, "Er is nog 1 plaats op deze bijeenkomst.", count=1)
+    assertContains(
+        refused,
+        '<a href="#id_wait_as_group">Zet de hele groep op de wachtlijst: Er is nog 1 plaats op '
+        "deze bijeenkomst, en u meldt 2 bestuursleden aan. Meld nu minder bestuursleden aan, of "
+        "zet de hele groep op de wachtlijst.</a>",
+        html=True,
+    )
+    assertContains(waiting, "U staat op de wachtlijst")
+    registration = Registration.objects.latest("pk")
+    assert (registration.status, registration.wait_as_group) == (Status.WAITING, True)
+
+
+def test_signup_members_sharing_an_address_or_without_one_are_accepted(client, event):
+    # Arrange: Anna has no address; Bert and Cor share the secretariat's.
+    sessions = list(event.sessions.all())
+    members = [
+        ("Anna Lid", "", sessions[0]),
+        ("Bert Lid", "secretariaat@example.org", sessions[1]),
+        ("Cor Lid", "Secretariaat@Example.org", sessions[2]),
+    ]
+
+    # Act
+    response = post_signup(client, event, signup_data(members), follow=True)
+
+    # Assert
+    assertContains(response, "U bent aangemeld")
+    assertContains(response, "Geen eigen e-mailadres: alle post gaat naar u.", count=1)
+    assertContains(response, "(gedeeld adres)", count=2)
+    assert sorted(Attendee.objects.values_list("name", "email")) == [
+        ("Anna Lid", ""),
+        ("Bert Lid", "secretariaat@example.org"),
+        ("Cor Lid", "Secretariaat@Example.org"),
+    ]
+
+
+def test_signup_remarks_and_dietary_wishes_are_repeated_back(client, event):
+    # Arrange
+    data = signup_data([("Anna Lid", "", event.sessions.first())], remarks="Is er een lift?")
+    data["members-0-dietary_wishes"] = "glutenvrij"
+
+    # Act
+    response = post_signup(client, event, data, follow=True)
+
+    # Assert
+    assertContains(response, "Is er een lift?", count=1)
+    assertContains(response, "Dieetwensen: glutenvrij", count=1)
 
 
 # Refusals: a clear Dutch message, and nothing written ----------------------------------------
@@ -181,13 +271,13 @@ def test_signup_missing_session_in_extra_row_refused(client, event):
 
 
 @pytest.mark.parametrize(
-    "second_email", ["lid@example.org", "LID@Example.ORG"], ids=["same-case", "other-case"]
+    "second_name", ["Anna Lid", "  anna   LID ", "Änna Lid"], ids=["same", "case-spacing", "accent"]
 )
-def test_signup_same_email_twice_in_form_refused(client, event, second_email):
+def test_signup_same_person_twice_in_form_refused(client, event, second_name):
     # Arrange
     session = event.sessions.first()
     counts_before = row_counts()
-    members = [("Eerste Lid", "lid@example.org", session), ("Tweede Lid", second_email, session)]
+    members = [("Anna Lid", "", session), (second_name, "", session)]
 
     # Act
     response = post_signup(client, event, signup_data(members))
@@ -195,26 +285,50 @@ def test_signup_same_email_twice_in_form_refused(client, event, second_email):
     # Assert
     assert_refused(
         response,
-        "Bestuurslid 2 – E-mailadres: Elk bestuurslid heeft een eigen e-mailadres nodig.",
+        f"Bestuurslid 2 – Naam: {second_name.strip()} staat al eerder in dit formulier.",
         counts_before,
     )
 
 
-def test_signup_email_already_signed_up_for_event_refused(client, event):
-    # Arrange: the address is taken, spelt with other capitals.
+def test_signup_person_already_signed_up_by_their_organisation_refused(client, event):
+    # Arrange: Anna Lid of De Linde came earlier, without an address; now with one.
     session = event.sessions.first()
-    AttendeeFactory(registration__event=event, session=session, email="Lid@Example.org")
+    post_signup(client, event, signup_data([("Anna Lid", "", session)]))
     counts_before = row_counts()
 
     # Act
-    response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
+    response = post_signup(
+        client,
+        event,
+        signup_data([("anna lid", "anna@example.org", session)], contact_email="b@example.org"),
+    )
 
     # Assert
     assert_refused(
         response,
-        "Bestuurslid 1 – E-mailadres: Lid@Example.org is al aangemeld voor deze bijeenkomst.",
+        "Bestuurslid 1 – Naam: Anna Lid van Huurdersvereniging De Linde is al aangemeld voor "
+        "deze bijeenkomst.",
         counts_before,
     )
+
+
+def test_signup_same_name_at_another_organisation_or_same_address_accepted(client, event):
+    # Arrange
+    session = event.sessions.first()
+    post_signup(client, event, signup_data([("Anna Lid", "anna@example.org", session)]))
+
+    # Act: another Anna Lid, of another organisation, with the same (shared) address.
+    response = post_signup(
+        client,
+        event,
+        signup_data(
+            [("Anna Lid", "anna@example.org", session)], organisation_name="Bewonersraad De Eik"
+        ),
+    )
+
+    # Assert
+    assert response.status_code == 302
+    assert Attendee.objects.filter(event=event, name="Anna Lid").count() == 2
 
 
 def test_signup_email_signed_up_for_other_event_accepted(client, event):
@@ -273,7 +387,9 @@ def test_signup_full_session_without_waiting_list_refused(client, event):
     # Assert
     assert_refused(
         response,
-        "Bestuurslid 1 – Themasessie: Deze sessie is vol. Kies een andere sessie.",
+        "Bestuurslid 1 – Themasessie: Deze themasessie is vol. Er is nog plaats bij: "
+        "Duurzaamheid, Financiën van de corporatie, Werksessie, Jaarcyclus. Kies een andere "
+        "sessie.",
         counts_before,
     )
 
@@ -291,7 +407,9 @@ def test_signup_group_larger_than_places_left_in_session_refused(client, event):
     # Assert
     assert_refused(
         response,
-        "De sessie ‘Bijna vol’ heeft niet genoeg plaatsen meer. Kies een andere sessie.",
+        "Bestuurslid 2 – Themasessie: Deze themasessie heeft nog maar 1 plaats. Er is nog plaats "
+        "bij: Duurzaamheid, Financiën van de corporatie, Werksessie, Jaarcyclus. Kies een andere "
+        "sessie.",
         counts_before,
     )
 
@@ -307,9 +425,7 @@ def test_signup_full_event_without_waiting_list_refused(client):
     response = post_signup(client, event, signup_data([("Lid", "lid@example.org", session)]))
 
     # Assert
-    assert_refused(
-        response, "Deze bijeenkomst heeft niet genoeg plaatsen meer voor uw groep.", counts_before
-    )
+    assert_refused(response, "Deze bijeenkomst is vol.", counts_before)
 
 
 def test_signup_without_consent_refused(client, event):
@@ -413,7 +529,7 @@ def test_signup_refused_form_keeps_typed_values(client, event):
     # Arrange
     session = event.sessions.first()
     data = signup_data(
-        [("Piet Voorbeeld", "piet@example.org", session), ("Tweede", "", session)],
+        [("Piet Voorbeeld", "piet@example.org", session), ("Tweede", "tweede@example.org", "")],
         contact_phone="030 123 45 67",
         remarks="Graag een plek bij de deur.",
     )
@@ -422,14 +538,15 @@ def test_signup_refused_form_keeps_typed_values(client, event):
     response = post_signup(client, event, data)
 
     # Assert
-    assertContains(response, 'href="#id_members-1-email"', count=1)
+    assertContains(response, 'href="#id_members-1-session"', count=1)
     assertContains(response, 'value="Huurdersvereniging De Linde"', count=1)
     assertContains(response, 'value="Karin Voorbeeld"', count=1)
     assertContains(response, 'value="030 123 45 67"', count=1)
     assertContains(response, 'value="Piet Voorbeeld"', count=1)
     assertContains(response, 'value="piet@example.org"', count=1)
     assertContains(response, "Graag een plek bij de deur.</textarea>", count=1)
-    assertContains(response, f'<option value="{session.pk}" selected>', count=2)
+    assertContains(response, f'<option value="{session.pk}" selected>', count=1)
+    assertContains(response, 'value="tweede@example.org"', count=1)
     assertContains(response, 'id="id_consent" checked', count=1)
 
 
@@ -495,7 +612,9 @@ def test_signup_page_full_session_with_waiting_list_offers_waiting_list(client):
 
     # Assert
     assertContains(
-        response, f'<option value="{full.pk}">Vol zaaltje (vol, wachtlijst)</option>', count=3
+        response,
+        f'<option value="{full.pk}" data-full>Vol zaaltje (vol, wachtlijst)</option>',
+        count=3,
     )
 
 

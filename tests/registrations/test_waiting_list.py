@@ -1,19 +1,26 @@
-"""The waiting list: full groups wait, freed places go to the oldest group that fits."""
+"""The waiting list: only who chose it waits (a member for a full session, or a group as a
+whole); freed places go to the oldest in the queue that fits."""
 
 import datetime
+from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
 from registrations.changes import cancel_attendee
-from registrations.models import Registration, Status
+from registrations.errors import RegistrationError
+from registrations.models import Attendee, Registration, Status
+from registrations.signup import AttendeeData, register_group
 from registrations.waiting_list import refresh_event
 from tests.admin_posts import run_action
-from tests.signup_posts import signup_data, signup_url
+from tests.factories import EventFactory, ThemeSessionFactory
+from tests.signup_posts import members_of, row_counts, signup_data, signup_url
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +42,10 @@ def full_lab(request, event):
 
 @pytest.fixture
 def sign(sign_up):
-    """Sign up `size` board members of organisation `name` in `session`, at `minutes_ago`."""
+    """Sign up `size` board members of organisation `name` in `session`, at `minutes_ago`.
+
+    Should they not fit, they chose to wait, as a whole group.
+    """
 
     def make(event, session, name, size=1, *, minutes_ago=None):
         registration = sign_up(
@@ -43,6 +53,8 @@ def sign(sign_up):
             [(f"{name} {n}", f"{name}{n}@example.org", session) for n in range(size)],
             organisation_name=f"Huurders {name}",
             contact_email=f"{name}@example.org",
+            wait=True,
+            wait_as_group=True,
         )
         if minutes_ago is not None:
             created = timezone.now() - datetime.timedelta(minutes=minutes_ago)
@@ -84,7 +96,7 @@ def test_signup_for_a_full_lab_waits_and_pays_nothing(
     send_queued_mail()  # the mails of the sign-ups above
     mailoutbox.clear()
 
-    # Act
+    # Act: the page offered the choice to wait; Joop took it.
     response = client.post(
         signup_url(event),
         signup_data(
@@ -92,6 +104,7 @@ def test_signup_for_a_full_lab_waits_and_pays_nothing(
             organisation_name="Bewonersraad De Eik",
             contact_name="Joop Voorbeeld",
             contact_email="joop@example.org",
+            **{"members-0-wait_if_full": "on", "wait_as_group": "on"},
         ),
         follow=True,
     )
@@ -267,3 +280,195 @@ def test_changelist_of_the_waiting_list_shows_oldest_first(admin_client, full_la
     # Assert
     assert response.status_code == 200
     assert list(response.context["cl"].result_list) == [oldest, middle, newest]
+
+
+# Waiting per member, and only by choice --------------------------------------------------------
+
+
+@pytest.fixture
+def full_session_lab(event, sign_up):
+    """A lab with a waiting list whose "Werksessie" has one place, taken by another organisation."""
+    event.has_waiting_list = True
+    event.save(update_fields=["has_waiting_list"])
+    full = event.sessions.get(title="Werksessie")
+    full.capacity = 1
+    full.save(update_fields=["capacity"])
+    sign_up(
+        event,
+        [("Piet Vol", "piet@example.org", full)],
+        organisation_name="Bewonersraad De Eik",
+        contact_email="piet@example.org",
+    )
+    return event, full
+
+
+def group_of_three(event, full):
+    """Anna wants the full session; Bert and Cor go to sessions with room."""
+    duurzaam = event.sessions.get(title="Duurzaamheid")
+    return [
+        AttendeeData(name="Anna Lid", email="anna@example.org", session_id=full.pk),
+        AttendeeData(name="Bert Lid", email="bert@example.org", session_id=duurzaam.pk),
+        AttendeeData(name="Cor Lid", session_id=duurzaam.pk),
+    ]
+
+
+def register(event, members, **kwargs):
+    return register_group(
+        event=event,
+        organisation_name="Huurdersvereniging De Linde",
+        contact_name="Karin Voorbeeld",
+        contact_email="karin@example.org",
+        attendees=members,
+        privacy_version="test",
+        **kwargs,
+    )
+
+
+def test_member_who_chose_to_wait_waits_alone_and_the_price_counts_the_others(full_session_lab):
+    # Arrange
+    event, full = full_session_lab
+    members = group_of_three(event, full)
+    members[0] = replace(members[0], wait_if_full=True)
+
+    # Act
+    registration = register(event, members)
+
+    # Assert
+    registration.refresh_from_db()
+    assert registration.status == Status.CONFIRMED
+    assert registration.wait_as_group is False
+    assert sorted(registration.attendees.values_list("name", "status")) == [
+        ("Anna Lid", Status.WAITING),
+        ("Bert Lid", Status.CONFIRMED),
+        ("Cor Lid", Status.CONFIRMED),
+    ]
+    assert (registration.invoice.attendee_count, registration.invoice.amount_due) == (
+        2,
+        Decimal("85.00"),
+    )
+
+
+def test_full_session_without_the_choice_to_wait_is_refused_at_that_member(full_session_lab):
+    # Arrange
+    event, full = full_session_lab
+    before = row_counts()
+
+    # Act
+    with pytest.raises(RegistrationError) as refused:
+        register(event, group_of_three(event, full))
+
+    # Assert: nobody waits unasked; the message says where there is room.
+    error = refused.value
+    assert (error.code, error.field, error.index) == ("session_full", "session", 0)
+    assert error.message == (
+        "Deze themasessie is vol. Er is nog plaats bij: Duurzaamheid, Financiën van de "
+        "corporatie, Jaarcyclus. Kies een andere sessie, of kies ‘op de wachtlijst voor deze "
+        "sessie’."
+    )
+    assert row_counts() == before
+
+
+def test_waiting_member_moves_in_repriced_with_a_mail_saying_the_new_amount(
+    full_session_lab, mailoutbox, send_queued_mail
+):
+    # Arrange
+    event, full = full_session_lab
+    members = group_of_three(event, full)
+    members[0] = replace(members[0], wait_if_full=True)
+    registration = register(event, members)
+    send_queued_mail()
+    mailoutbox.clear()
+
+    # Act: Piet of the other organisation cancels; his place in the Werksessie comes free.
+    cancel_attendee(attendee=Attendee.objects.get(name="Piet Vol"), by_staff=True)
+    send_queued_mail()
+
+    # Assert
+    assert state(registration) == (Status.CONFIRMED, [Status.CONFIRMED] * 3, Decimal("100.00"))
+    (to_contact,) = [m for m in mailoutbox if m.to == ["karin@example.org"]]
+    assert to_contact.subject.startswith("Er is plaats: ")
+    assert "Goed nieuws: er is plaats vrijgekomen. Anna Lid kan nu komen." in to_contact.body
+    assert "in totaal € 100,00" in to_contact.body
+    (to_anna,) = [m for m in mailoutbox if m.to == ["anna@example.org"]]
+    assert "€" not in to_anna.body  # a member's own mail shows no money
+    assert subjects_to(mailoutbox, "bert@example.org") == [to_contact.subject]
+
+
+@pytest.fixture
+def nearly_full_evening(event, sign_up):
+    """A lab with a waiting list for 4 people, 2 of whom are signed up: 2 places are left."""
+    event.has_waiting_list = True
+    event.capacity = 4
+    event.save(update_fields=["has_waiting_list", "capacity"])
+    first = sign_up(
+        event,
+        members_of(event, 2, prefix="eerst"),
+        organisation_name="Bewonersraad De Eik",
+        contact_email="eik@example.org",
+    )
+    return event, first
+
+
+def test_group_larger_than_the_evening_is_told_the_places_left_and_refused(nearly_full_evening):
+    # Arrange
+    event, _first = nearly_full_evening
+    members = [
+        AttendeeData(name=f"Lid {n}", session_id=event.sessions.first().pk) for n in range(3)
+    ]
+
+    # Act
+    with pytest.raises(RegistrationError) as refused:
+        register(event, members)
+
+    # Assert
+    assert (refused.value.code, refused.value.field) == ("event_full", "wait_as_group")
+    assert refused.value.message == (
+        "Er zijn nog 2 plaatsen op deze bijeenkomst, en u meldt 3 bestuursleden aan. Meld nu "
+        "minder bestuursleden aan, of zet de hele groep op de wachtlijst."
+    )
+
+
+def test_group_that_chose_to_wait_as_a_whole_moves_in_together_or_not_at_all(
+    nearly_full_evening,
+):
+    # Arrange: the group of three waits as a whole.
+    event, first = nearly_full_evening
+    members = [
+        AttendeeData(name=f"Lid {n}", session_id=event.sessions.first().pk) for n in range(3)
+    ]
+    group = register(event, members, wait_as_group=True)
+    assert state(group) == (Status.WAITING, [Status.WAITING] * 3, Decimal("0.00"))
+
+    # Act / Assert: two places are free, but nobody of the group moves in without the rest.
+    refresh_event(event=event)
+    assert state(group) == (Status.WAITING, [Status.WAITING] * 3, Decimal("0.00"))
+    cancel_attendee(attendee=first.attendees.first(), by_staff=True)
+    assert state(group) == (Status.CONFIRMED, [Status.CONFIRMED] * 3, Decimal("100.00"))
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    capacities=st.lists(st.one_of(st.none(), st.integers(0, 2)), min_size=2, max_size=2),
+    event_capacity=st.one_of(st.none(), st.integers(0, 4)),
+    choices=st.lists(st.tuples(st.integers(0, 1), st.booleans()), min_size=1, max_size=3),
+    wait_as_group=st.booleans(),
+)
+def test_nobody_waits_without_having_chosen_it(capacities, event_capacity, choices, wait_as_group):
+    # Arrange: a fresh lab per example, sessions of random size, members with random choices.
+    event = EventFactory(has_waiting_list=True, capacity=event_capacity)
+    sessions = [ThemeSessionFactory(event=event, capacity=c) for c in capacities]
+    members = [
+        AttendeeData(name=f"Lid {n}", session_id=sessions[pick].pk, wait_if_full=wait)
+        for n, (pick, wait) in enumerate(choices)
+    ]
+
+    # Act
+    try:
+        registration = register(event, members, wait_as_group=wait_as_group)
+    except RegistrationError:
+        return  # refused: nobody waits
+
+    # Assert: whoever waits chose it, alone or with the whole group.
+    for member, attendee in zip(members, registration.attendees.order_by("pk"), strict=True):
+        if attendee.status == Status.WAITING:
+            assert member.wait_if_full or wait_as_group

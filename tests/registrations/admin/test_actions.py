@@ -11,6 +11,7 @@ from registrations import locking
 from registrations.admin import attendees as attendee_admin
 from registrations.errors import RegistrationError
 from registrations.models import Registration, Status
+from registrations.signup import AttendeeData, add_attendee
 from tests.factories import OrganisationFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -107,24 +108,46 @@ def test_attendee_change_form_shows_session_and_status_read_only(admin_client, f
     assert reverse("admin:registrations_attendee_cancel", args=[attendee.pk]) in page
 
 
-def test_attendee_change_form_address_clash_is_a_form_error(admin_client, full_and_free):
-    # Arrange: Piet's address is taken at this event.
+def test_attendee_change_form_same_person_twice_is_a_form_error(admin_client, full_and_free):
+    # Arrange: Bert Lid of the same organisation comes too.
     attendee, _full = full_and_free
+    add_attendee(
+        registration=attendee.registration,
+        attendee=AttendeeData(name="Bert Lid", session_id=attendee.session_id),
+    )
     url = reverse("admin:registrations_attendee_change", args=[attendee.pk])
 
     # Act
-    response = admin_client.post(
-        url, {"name": "Anna Lid", "email": "PIET@example.org", "dietary_wishes": ""}
-    )
+    response = admin_client.post(url, {"name": "bert  LID", "email": "", "dietary_wishes": ""})
 
     # Assert
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "email": ["PIET@example.org is al aangemeld voor deze bijeenkomst."]
+        "name": ["bert  LID van deze organisatie is al aangemeld voor deze bijeenkomst."]
     }
     attendee.refresh_from_db()
-    assert attendee.email == "anna@example.org"
+    assert (attendee.name, attendee.email) == ("Anna Lid", "anna@example.org")
     assert history_of(attendee) == []
+
+
+def test_attendee_change_form_takes_a_shared_or_no_address(admin_client, full_and_free):
+    # Arrange: Piet's address belongs to another organisation's member; sharing is allowed.
+    attendee, _full = full_and_free
+    url = reverse("admin:registrations_attendee_change", args=[attendee.pk])
+
+    # Act
+    shared = admin_client.post(
+        url, {"name": "Anna Lid", "email": "PIET@example.org", "dietary_wishes": ""}
+    )
+    attendee.refresh_from_db()
+    shared_email = attendee.email
+    none = admin_client.post(url, {"name": "Änna  Lid", "email": "", "dietary_wishes": ""})
+
+    # Assert
+    assert (shared.status_code, none.status_code) == (302, 302)
+    assert shared_email == "PIET@example.org"
+    attendee.refresh_from_db()
+    assert (attendee.name, attendee.name_key, attendee.email) == ("Änna Lid", "anna lid", "")
 
 
 def test_cancel_page_asks_first_then_cancels_with_history(admin_client, full_and_free):

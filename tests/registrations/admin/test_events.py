@@ -54,6 +54,7 @@ def test_session_change_form_with_more_places_admits_the_waiting_group(
         [("Joop Wacht", "joop@example.org", session)],
         organisation_name="Bewonersraad De Eik",
         contact_email="joop@example.org",
+        wait=True,
     )
     assert waiting.status == Status.WAITING
     url = reverse("admin:theme_sessions_themesession_change", args=[session.pk])

@@ -1,0 +1,87 @@
+"""Who a mail about a sign-up is for, and which manage link it may carry.
+
+The contact person manages the whole group: their mail carries the group's link and shows
+the money. A board member with an own address, used by nobody else in the sign-up, gets a
+link that manages only themselves, and no money. An address several members share (and the
+contact does not use) gets one mail for all of them, without a link: changes go through the
+contact person. Members without an address hear everything through the contact person.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+
+from registrations.models import Attendee, Registration, Status
+
+COMING = (Status.CONFIRMED, Status.WAITING)
+
+
+@dataclass(frozen=True)
+class Audience:
+    """The reader(s) at one address: the contact person, one member, or members sharing it."""
+
+    kind: str  # "contact", "member" or "shared"
+    names: list[str]
+    members: list[Attendee] = field(default_factory=list)  # the members at this address
+    manage_url: str = ""  # empty: no link for this address
+
+    @property
+    def shows_money(self) -> bool:
+        return self.kind == "contact"
+
+    @property
+    def all_waiting(self) -> bool:
+        """Whether everyone this mail is about waits for a place."""
+        return bool(self.members) and all(m.status == Status.WAITING for m in self.members)
+
+
+def same(first: str, second: str) -> bool:
+    return first.strip().lower() == second.strip().lower()
+
+
+def person_addresses(registration: Registration, *, statuses: Iterable[str] = COMING) -> list[str]:
+    """Return who hears about a sign-up: the contact person, then each member still coming
+    (with `statuses`: only members in those) who has an address; each address once."""
+    members = registration.attendees.filter(status__in=list(statuses)).order_by("pk")
+    addresses = [registration.contact_email]
+    for email in members.values_list("email", flat=True):
+        if email and not any(same(email, known) for known in addresses):
+            addresses.append(email)
+    return addresses
+
+
+def members_at(registration: Registration, address: str) -> list[Attendee]:
+    """Return the sign-up's members who use `address`: those still coming, else (a mail about
+    their own cancellation) the cancelled ones."""
+    people = [a for a in registration.attendees.all() if a.email and same(a.email, address)]
+    coming = [a for a in people if a.status != Status.CANCELLED]
+    return coming or people
+
+
+def audience(registration: Registration, address: str) -> Audience:
+    """Return who reads a mail to `address` about the sign-up, and what it may carry."""
+    if same(address, registration.contact_email):
+        return Audience(
+            "contact",
+            [registration.contact_name],
+            manage_url=settings.SITE_URL + registration.get_absolute_url(),
+        )
+    members = members_at(registration, address)
+    if len(members) == 1:
+        (member,) = members
+        return Audience(
+            "member",
+            [member.name],
+            members,
+            manage_url=settings.SITE_URL + member.get_absolute_url(),
+        )
+    return Audience("shared", [m.name for m in members] or [registration.contact_name], members)
+
+
+def has_own_address(attendee: Attendee, registration: Registration) -> bool:
+    """Tell whether the member's address is theirs alone in the sign-up (then they get a link
+    of their own)."""
+    if not attendee.email or same(attendee.email, registration.contact_email):
+        return False
+    return audience(registration, attendee.email).kind == "member"

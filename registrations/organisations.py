@@ -1,0 +1,214 @@
+"""One organisation, one bill: merging two organisations that are one, and finding likely
+doubles among an event's sign-ups ("Bewonersraad Houten" and "Bewonersraad Houten e.o.").
+
+A merged organisation is kept as a spelling of the one it went into: a later sign-up that
+types that name is booked on the kept organisation (`signup.find_or_create_organisation`),
+and the name is no longer suggested on the form.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from difflib import SequenceMatcher
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registrations.errors import RegistrationError
+from registrations.invoices import recompute_invoice
+from registrations.locking import lock_events
+from registrations.models import Attendee, Invoice, Organisation, Registration, Status, person_key
+from registrations.pricing import ZERO
+from sessions.models import Event
+
+# Endings that do not make another organisation: "e.o." and "en omstreken" (and the
+# surrounding places), "u.a." (a cooperative's limited liability). Compared without dots.
+SUFFIXES = (("en", "omstreken"), ("e", "o"), ("eo",), ("u", "a"), ("ua",))
+ARTICLES = frozenset({"de", "het", "t", "een"})
+# One word may differ by a typo: at least this long, and at least this alike (difflib's ratio).
+TYPO_MIN_LENGTH = 4
+TYPO_MIN_RATIO = 0.8
+
+
+@dataclass(frozen=True)
+class MergedAmount:
+    """What the two organisations owed for one event before the merge, and the kept one after."""
+
+    event: Event
+    kept_before: Decimal
+    merged_before: Decimal
+    after: Decimal
+
+
+def merge_organisations(*, keep: Organisation, merge: Organisation) -> list[MergedAmount]:
+    """Move every sign-up and board member of `merge` to `keep`, one invoice per event.
+
+    The events concerned are locked lowest id first. Per event the invoices become one: what
+    was paid on either counts, and the amount is recomputed for all board members together.
+    Refused when a person would then be signed up twice for an event. Returns the amounts per
+    event, before and after.
+
+    Merging the same two again is allowed: it moves what a sign-up under the old spelling, at
+    an event that organisation had no invoice for yet, booked while the merge ran.
+    """
+    if keep.pk == merge.pk:
+        raise RegistrationError(
+            _("Kies een andere organisatie dan deze."), code="same", field="organisation"
+        )
+    with transaction.atomic():
+        event_ids = list(
+            Invoice.objects.filter(organisation=merge).values_list("event_id", flat=True)
+        )
+        lock_events(event_ids)
+        keep, merge = fresh_organisations(keep, merge)
+        check_nobody_twice(keep=keep, merge=merge)
+        now = timezone.now()
+        amounts = [
+            merge_invoices(keep=keep, merge=invoice, now=now)
+            for invoice in Invoice.objects.select_for_update()
+            .filter(organisation=merge)
+            .select_related("event")
+            .order_by("event_id")
+        ]
+        Organisation.objects.filter(merged_into=merge).update(merged_into=keep, updated_at=now)
+        merge.merged_into = keep
+        merge.hidden_from_suggestions = True
+        merge.save(update_fields=["merged_into", "hidden_from_suggestions", "updated_at"])
+    return amounts
+
+
+def fresh_organisations(keep: Organisation, merge: Organisation) -> tuple[Organisation, ...]:
+    """Lock and reread both organisations; refuse a merge into one that was merged itself."""
+    rows = Organisation.objects.select_for_update().in_bulk([keep.pk, merge.pk])
+    keep, merge = rows[keep.pk], rows[merge.pk]
+    if keep.merged_into_id is not None:
+        raise RegistrationError(
+            _("%(name)s is zelf al samengevoegd met een andere organisatie.") % {"name": keep.name},
+            code="merged",
+        )
+    if merge.merged_into_id not in (None, keep.pk):
+        raise RegistrationError(
+            _("%(name)s is al samengevoegd met een andere organisatie.") % {"name": merge.name},
+            code="merged",
+            field="organisation",
+        )
+    return keep, merge
+
+
+def check_nobody_twice(*, keep: Organisation, merge: Organisation) -> None:
+    """Refuse when a person of `merge` is also signed up for the same event with `keep`."""
+    doubles = list(
+        Attendee.objects.active()
+        .filter(organisation=merge)
+        .exclude(name_key="")
+        .filter(
+            Exists(
+                Attendee.objects.active().filter(
+                    organisation=keep, event=OuterRef("event"), name_key=OuterRef("name_key")
+                )
+            )
+        )
+        .select_related("event")
+        .order_by("event__date", "name")[:3]
+    )
+    if doubles:
+        people = ", ".join(f"{person.name} ({person.event})" for person in doubles)
+        raise RegistrationError(
+            _(
+                "Samenvoegen zou deze personen twee keer aanmelden: %(people)s. Meld eerst bij "
+                "een van beide organisaties af wie dubbel staat, en voeg dan samen."
+            )
+            % {"people": people},
+            code="person_taken",
+        )
+
+
+def merge_invoices(*, keep: Organisation, merge: Invoice, now: datetime.datetime) -> MergedAmount:
+    """Book one event's sign-ups of the merged organisation on the kept one's invoice."""
+    kept = Invoice.objects.select_for_update().filter(event=merge.event, organisation=keep).first()
+    kept_before = kept.amount_due if kept else ZERO
+    merged_before = merge.amount_due
+    if kept is None:  # the kept organisation had no sign-up here: the invoice simply moves
+        merge.organisation = keep
+        merge.save(update_fields=["organisation", "updated_at"])
+        kept = merge
+    else:
+        kept.amount_paid += merge.amount_paid
+        paid = [moment for moment in (kept.paid_at, merge.paid_at) if moment is not None]
+        kept.paid_at = max(paid) if paid else None
+        references = [ref for ref in (kept.reference, merge.reference) if ref]
+        kept.reference = " / ".join(dict.fromkeys(references))[:50]
+        kept.save(update_fields=["amount_paid", "paid_at", "reference", "updated_at"])
+        Registration.objects.filter(invoice=merge).update(invoice=kept, updated_at=now)
+        merge.delete()
+    Registration.objects.filter(invoice=kept).exclude(organisation=keep).update(
+        organisation=keep, updated_at=now
+    )
+    Attendee.objects.filter(registration__invoice=kept).exclude(organisation=keep).update(
+        organisation=keep
+    )
+    recompute_invoice(kept)
+    return MergedAmount(merge.event, kept_before, merged_before, kept.amount_due)
+
+
+# Likely doubles --------------------------------------------------------------------------------
+
+
+def event_organisations(event: Event) -> list[Organisation]:
+    """Return the organisations with a sign-up still standing for the event (one query)."""
+    return list(
+        Organisation.objects.filter(
+            registrations__event=event,
+            registrations__status__in=[Status.CONFIRMED, Status.WAITING],
+        )
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def comparison_words(name: str) -> tuple[str, ...]:
+    """Return the words of a name that tell organisations apart: no case, accents,
+    punctuation, articles or endings such as "e.o."."""
+    words = re.sub(r"[^\w\s]", " ", person_key(name)).split()
+    trimmed = True
+    while trimmed:
+        trimmed = False
+        for suffix in SUFFIXES:
+            if len(words) > len(suffix) and tuple(words[-len(suffix) :]) == suffix:
+                words = words[: -len(suffix)]
+                trimmed = True
+    return tuple(word for word in words if word not in ARTICLES)
+
+
+def look_alike(first: tuple[str, ...], second: tuple[str, ...]) -> bool:
+    """Tell whether two names (as `comparison_words`) are likely one organisation: the same
+    letters, or one word apart by a small typo."""
+    if "".join(first) == "".join(second):
+        return True
+    if len(first) != len(second):
+        return False
+    differing = [(a, b) for a, b in zip(first, second, strict=True) if a != b]
+    if len(differing) != 1:
+        return False
+    a, b = differing[0]
+    return (
+        min(len(a), len(b)) >= TYPO_MIN_LENGTH
+        and SequenceMatcher(None, a, b).ratio() >= TYPO_MIN_RATIO
+    )
+
+
+def likely_duplicates(
+    organisations: Iterable[Organisation],
+) -> list[tuple[Organisation, Organisation]]:
+    """Return the pairs that are likely one organisation, the older of each pair first."""
+    named = sorted(((o, comparison_words(o.name)) for o in organisations), key=lambda p: p[0].pk)
+    return [
+        (older, newer)
+        for index, (older, older_words) in enumerate(named)
+        for newer, newer_words in named[index + 1 :]
+        if look_alike(older_words, newer_words)
+    ]
