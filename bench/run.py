@@ -246,6 +246,8 @@ class Bench:
             if not options:
                 raise BenchError("the sign-up form offers no session to choose")
             shared[f"members-{n}-session"] = options[n % len(options)]
+            # The lab is past its places: a member in a full session chooses to wait.
+            shared[f"members-{n}-wait_if_full"] = "on"
         cookie = f"csrftoken={client.cookies['csrftoken']}"
 
         # One sign-up by hand first, so a refused form shows its errors instead of 200s.

@@ -88,6 +88,8 @@ def seed_open_lab(attendees: int) -> dict:
                     email=f"lid{group:03d}-{k + 1}@voorbeeld.example.org",
                     session_id=sessions[(placed + k) % len(sessions)].pk,
                     dietary_wishes="vegetarisch" if (placed + k) % 7 == 0 else "",
+                    # Past the places, members choose to wait (nobody waits unasked).
+                    wait_if_full=True,
                 )
                 for k in range(size)
             ],
@@ -213,8 +215,10 @@ def grow_history(target: int) -> dict:
                         Attendee(
                             registration_id=registration.pk,
                             event=event,
+                            organisation_id=registration.organisation_id,
                             session=sessions[number % len(sessions)],
                             name=f"Bestuurslid {number:06d}",
+                            name_key=f"bestuurslid {number:06d}",
                             email=f"lid{number:06d}@archief.example.org",
                             dietary_wishes=(
                                 "vegetarisch"
