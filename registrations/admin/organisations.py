@@ -130,6 +130,8 @@ class OrganisationAdmin(admin.ModelAdmin):
                     distinct=True,
                 ),
             )
+            # A grouped query drops Meta.ordering; the autocomplete pages through this one.
+            .order_by("name", "pk")
         )
 
     def get_search_results(self, request: HttpRequest, queryset, search_term: str):

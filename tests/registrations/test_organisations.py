@@ -233,3 +233,23 @@ def test_overview_lists_likely_doubles_with_a_link_to_merge(adviser_client, even
     link = merge_url(kept.organisation) + f"?met={doubled.organisation_id}"
     assertContains(response, f'<a class="button" href="{link}">Samenvoegen</a>', html=True)
     assert list(response.context["duplicates"]) == [(kept.organisation, doubled.organisation)]
+
+
+def test_a_merged_spelling_is_not_offered_when_choosing_an_organisation(admin_client, houten):
+    # Arrange
+    kept, doubled = houten
+    merge_organisations(keep=kept.organisation, merge=doubled.organisation)
+
+    # Act: the list staff choose from on the merge and "change organisation" pages.
+    response = admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "Houten",
+            "app_label": "registrations",
+            "model_name": "registration",
+            "field_name": "organisation",
+        },
+    )
+
+    # Assert
+    assert [result["text"] for result in response.json()["results"]] == ["Bewonersraad Houten"]
