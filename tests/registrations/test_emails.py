@@ -16,7 +16,7 @@ from icalendar import Calendar
 from registrations import emails
 from registrations.changes import cancel_attendee, cancel_registration
 from registrations.models import Registration, Status
-from tests.factories import EventFactory, ThemeSessionFactory
+from tests.factories import ContactFactory, EventFactory, ThemeSessionFactory
 from tests.signup_posts import signup_data
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +134,35 @@ def test_confirmation_body_shows_date_sessions_price_and_manage_link(
         assert session.title in body
     assert "€ 100,00" in body
     assert settings.SITE_URL + registration.get_absolute_url() in body
+
+
+@pytest.mark.parametrize("part", ["plain", "html"])
+def test_confirmation_names_the_events_contacts_with_phone_and_address(
+    monday_event, sign_up, mailoutbox, django_capture_on_commit_callbacks, part
+):
+    # Arrange
+    ContactFactory(
+        event=monday_event,
+        name="Anna de Vries",
+        role="adviseur",
+        phone="030 000 00 01",
+        email="anna.devries@example.org",
+    )
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_up(monday_event, three_members(monday_event)[:1])
+
+    # Assert
+    (confirmation,) = mails_to(mailoutbox, "karin@example.org")
+    if part == "plain":
+        assert "Anna de Vries, adviseur, 030 000 00 01, anna.devries@example.org" in (
+            confirmation.body
+        )
+    else:
+        html = html_of(confirmation)
+        assert '<a href="tel:+31300000001">030 000 00 01</a>' in html
+        assert '<a href="mailto:anna.devries@example.org">' in html
 
 
 def test_confirmation_calendar_runs_17_to_20_amsterdam_time_at_the_venue(
