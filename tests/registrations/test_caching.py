@@ -273,7 +273,7 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
         lambda s: admin_form_post(
             s["staff"],
             reverse("admin:theme_sessions_event_change", args=[s["event"].pk]),
-            image=upload(photo(1600, 900)),
+            image=upload(photo(640, 360)),
             image_alt="Het kasteel",
         ),
         {"event page", "event page (en)"},

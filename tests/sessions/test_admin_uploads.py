@@ -25,7 +25,7 @@ def test_image_uploaded_with_the_event_is_stored_as_renditions_and_shown(adviser
     response = admin_form_post(
         adviser_client,
         change_url(event),
-        image=upload(photo(2400, 1600)),
+        image=upload(photo(1400, 700)),
         image_alt="Het kasteel vanaf de oprijlaan",
     )
 
