@@ -5,7 +5,10 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
+from sessions.images import LOGO, process_upload
+from sessions.models import SiteSettings
 from tests.e2e.conftest import DESKTOP, PHONE, SCREENSHOTS
+from tests.images import photo, upload
 from tests.signup_posts import event_url
 
 IN_VIEW = """(selector) => {
@@ -96,3 +99,24 @@ def test_event_page_calendar_link_downloads_the_entry(page, demo_event):
     # Assert
     assert download.value.suggested_filename == f"{demo_event.slug}.ics"
     assert "BEGIN:VEVENT" in download.value.path().read_text()
+
+
+def test_site_logo_keeps_the_header_one_row_on_a_phone(make_page, demo_event):
+    # Arrange: a wide logo, as organisations have them.
+    site = SiteSettings.load()
+    site.logo = process_upload(upload(photo(1200, 300), "logo.jpg"), LOGO)
+    site.logo_alt = "Atrivé"
+    site.save()
+    page = make_page(viewport=PHONE)
+
+    # Act
+    page.goto(event_url(demo_event))
+    page.screenshot(path=SCREENSHOTS / "event-phone-logo.png")
+
+    # Assert
+    logo = page.get_by_role("img", name="Atrivé")
+    expect(logo).to_be_visible()
+    assert logo.evaluate("img => img.complete && img.naturalWidth") == 384
+    assert page.locator(".site-header").bounding_box()["height"] <= 60
+    assert fully_in_view(page, ".key-facts .btn-primary")
+    assert [v["id"] for v in Axe().run(page).response["violations"]] == []
