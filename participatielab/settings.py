@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from environment v
 `.env.example` lists them all. Without any, the site runs in development mode on SQLite.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -105,6 +106,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "sessions.context_processors.site_settings",
             ],
         },
     },
@@ -153,9 +155,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed file names in production. With DEBUG on the same storage serves the
 # plain names, so `collectstatic` gives the same result whatever DEBUG says.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# UPLOADED FILES (images)
+# ------------------------------------------------------------------------------
+# Stored through Django's storage API (STORAGES["default"]): a local folder by default, served
+# by the app itself under MEDIA_URL (see participatielab.views.media). With several app
+# servers, point MEDIA_ROOT at a shared volume, or use a bucket (README, "Uploaded images").
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
 # FORMS
 # ------------------------------------------------------------------------------

@@ -1,8 +1,12 @@
-"""Site-wide views: health checks for load balancers and the language switch."""
+"""Site-wide views: health checks for load balancers, the language switch, uploaded images."""
+
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -63,4 +67,27 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+# Only images are served from the uploads: never a file that a browser would run.
+MEDIA_TYPES = {".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+@require_safe
+def media(request: HttpRequest, name: str) -> FileResponse:
+    """Serve an uploaded image from the default storage, to be kept by browsers for a year.
+
+    Uploads are stored under names made from a hash of their content (`sessions.images`), so
+    a name never starts to mean another image and the long lifetime is safe.
+    """
+    content_type = MEDIA_TYPES.get(PurePosixPath(name).suffix.lower())
+    if content_type is None:
+        raise Http404
+    try:
+        file = default_storage.open(name)
+    except (OSError, SuspiciousFileOperation) as error:
+        raise Http404 from error
+    response = FileResponse(file, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

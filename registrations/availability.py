@@ -7,6 +7,7 @@ lock (see `registrations.locking`), so they cannot change before the caller writ
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db.models import (
     BooleanField,
@@ -68,6 +69,28 @@ def is_full(event: Event, sessions: Iterable[ThemeSession]) -> bool:
         return True
     sessions = list(sessions)
     return bool(sessions) and all(session.is_full for session in sessions)
+
+
+@dataclass(frozen=True)
+class Availability:
+    is_full: bool
+    places_left: int | None  # None: the evening has no maximum
+
+
+def availability(event: Event, sessions: Iterable[ThemeSession]) -> Availability:
+    """Return whether the evening is full and how many board members still fit in it.
+
+    The evening holds as many as its own maximum allows and, when every session has a
+    maximum, as many as the sessions hold together. `sessions` come from `with_seat_counts`.
+    """
+    sessions = list(sessions)
+    limits = []
+    if event.capacity is not None:
+        limits.append(max(event.capacity - confirmed_count(event), 0))
+    if sessions and all(session.capacity is not None for session in sessions):
+        limits.append(sum(session.places_left for session in sessions))
+    places_left = min(limits) if limits else None
+    return Availability(is_full=places_left == 0, places_left=places_left)
 
 
 def place_group(

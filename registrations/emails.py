@@ -14,13 +14,12 @@ from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
 from registrations.models import Attendee, MailKind, OutboxMail, Registration, Status
+from sessions.calendar import calendar_file
 
 ICS_NAME = "participatielab.ics"
 
@@ -59,6 +58,7 @@ def load(registration_id: int) -> Registration:
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("session")),
             "event__programme",
+            "event__contacts",
         )
         .get(pk=registration_id)
     )
@@ -225,24 +225,10 @@ def greeting_name(registration: Registration, address: str) -> str:
 
 
 def calendar_for(registration: Registration) -> bytes:
-    """Return an iCalendar file for the event, with a UID that stays the same per sign-up."""
-    event = registration.event
-    entry = CalendarEvent()
-    entry.add("uid", f"registration-{registration.pk}@participatielab")
-    entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", timezone.localtime(event.starts_at))
-    entry.add("dtend", timezone.localtime(event.ends_at))
-    entry.add("summary", event.title)
-    entry.add("location", f"{event.venue_name}, {event.venue_address}, {event.venue_city}")
-    entry.add(
-        "description",
-        _("Uw aanmelding bekijken of wijzigen: %(url)s")
-        % {"url": settings.SITE_URL + registration.get_absolute_url()},
+    """Return the event's calendar entry, with a UID that stays the same per sign-up."""
+    manage_url = settings.SITE_URL + registration.get_absolute_url()
+    return calendar_file(
+        registration.event,
+        uid=f"registration-{registration.pk}@participatielab",
+        description=_("Uw aanmelding bekijken of wijzigen: %(url)s") % {"url": manage_url},
     )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Atrivé//Participatielab//NL")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(entry)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()

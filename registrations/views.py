@@ -8,11 +8,12 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registrations.availability import is_full, sessions_with_seats
+from registrations.availability import availability, is_full, sessions_with_seats
 from registrations.errors import RegistrationError
 from registrations.forms import (
     BaseAttendeeFormSet,
@@ -22,6 +23,7 @@ from registrations.forms import (
 )
 from registrations.models import Registration
 from registrations.signup import register_group
+from sessions.calendar import calendar_file
 from sessions.models import Event, ThemeSession
 
 FORMSET_PREFIX = "members"
@@ -54,7 +56,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "sessions": sessions,
-        "event_full": SimpleLazyObject(lambda: is_full(event, sessions)),
+        "availability": SimpleLazyObject(lambda: availability(event, sessions)),
     }
     if not event.is_published or get_messages(request):
         return render(request, "registrations/event_detail.html", context)
@@ -64,6 +66,22 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         html = render_to_string("registrations/event_detail.html", context, request)
         cache.set(key, html, timeout=3600)
     return HttpResponse(html)
+
+
+@require_safe
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """Download the lab as a calendar entry: the same as in the confirmation mail."""
+    event = get_public_event(request, slug)
+    page = request.build_absolute_uri(reverse("registrations:event_detail", args=[event.slug]))
+    content = calendar_file(
+        event,
+        uid=f"event-{event.pk}@participatielab",
+        description=f"{event.theme}\n\n{page}",
+        url=page,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])

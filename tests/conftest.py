@@ -43,6 +43,12 @@ def _plain_static_files(settings):
 
 
 @pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Store uploaded images in a folder of the test's own, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     """Hash passwords cheaply: the real hasher costs half a second per user, and the admin
     and access tests log in many users (`admin_client`, `create_user(password=...)`)."""

@@ -7,7 +7,7 @@ from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
 from tests.signup_posts import event_url, signup_url
-from tests.subprocesses import run_python
+from tests.subprocesses import BASE_DIR, run_python
 
 # Headers and cookies -----------------------------------------------------------------------
 
@@ -182,3 +182,41 @@ def test_tasks_use_the_database_backend_in_every_environment(environment):
     # Assert
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["django_tasks_db.backend", "DatabaseBackend"]
+# Uploaded files -----------------------------------------------------------------------------
+
+PRINT_STORAGE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.STORAGES['default'], settings.MEDIA_ROOT, settings.MEDIA_URL)"
+)
+
+
+def test_uploads_go_to_a_local_media_folder_by_default():
+    # Act
+    result = run_python(["-c", PRINT_STORAGE], DEBUG="1")
+
+    # Assert
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "{'BACKEND':",
+        "'django.core.files.storage.FileSystemStorage',",
+        "'OPTIONS':",
+        "{}}",
+        str(BASE_DIR / "media"),
+        "/media/",
+    ]
+
+
+def test_uploads_storage_comes_from_the_environment():
+    # Act: a shared volume, as several app servers would mount it.
+    result = run_python(
+        ["-c", PRINT_STORAGE],
+        DEBUG="1",
+        MEDIA_ROOT="/srv/gedeeld/media",
+        MEDIA_STORAGE="django.core.files.storage.FileSystemStorage",
+        MEDIA_STORAGE_OPTIONS='{"file_permissions_mode": 420}',
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr
+    assert "'OPTIONS': {'file_permissions_mode': 420}}" in result.stdout
+    assert result.stdout.split()[-2:] == ["/srv/gedeeld/media", "/media/"]

@@ -1,6 +1,8 @@
 """The site's own pages: Dutch error pages that leak nothing, and the health checks."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import include, path
@@ -138,3 +140,43 @@ def test_health_live_answers_without_database(client, db, monkeypatch, django_as
     # Assert
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+# Uploaded images --------------------------------------------------------------------------
+
+
+def test_media_serves_a_stored_image_for_a_year(client, db):
+    # Arrange
+    name = default_storage.save("events/abc123-480w.webp", ContentFile(b"RIFF-webp-bytes"))
+
+    # Act
+    response = client.get(f"/media/{name}")
+
+    # Assert
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/webp"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert b"".join(response.streaming_content) == b"RIFF-webp-bytes"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/events/bestaat-niet-480w.webp",
+        "/media/../participatielab/settings.py",
+        "/media/..%2F..%2Fetc%2Fpasswd.png",
+        "/media/notities.html",
+        "/media/events",
+    ],
+    ids=["missing", "source-file", "outside-the-folder", "not-an-image", "a-folder"],
+)
+def test_media_serves_nothing_but_stored_images(client, db, path):
+    # Arrange: an HTML file that someone put in the media folder.
+    default_storage.save("notities.html", ContentFile(b"<script>alert(1)</script>"))
+    default_storage.save("events/abc123-480w.webp", ContentFile(b"RIFF"))
+
+    # Act
+    response = client.get(path)
+
+    # Assert
+    assert response.status_code == 404

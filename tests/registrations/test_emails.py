@@ -17,7 +17,7 @@ from registrations import outbox
 from registrations.changes import cancel_attendee, cancel_registration
 from registrations.models import MailKind, MailStatus, OutboxMail, Registration, Status
 from registrations.signup import AttendeeData, add_attendee
-from tests.factories import EventFactory, ThemeSessionFactory
+from tests.factories import ContactFactory, EventFactory, ThemeSessionFactory
 from tests.mail_servers import make_due_now
 from tests.signup_posts import signup_data
 
@@ -147,6 +147,35 @@ def test_confirmation_body_shows_date_sessions_price_and_manage_link(
         assert session.title in body
     assert "€ 100,00" in body
     assert settings.SITE_URL + registration.get_absolute_url() in body
+
+
+@pytest.mark.parametrize("part", ["plain", "html"])
+def test_confirmation_names_the_events_contacts_with_phone_and_address(
+    monday_event, sign_up, mailoutbox, send_queued_mail, part
+):
+    # Arrange
+    ContactFactory(
+        event=monday_event,
+        name="Anna de Vries",
+        role="adviseur",
+        phone="030 000 00 01",
+        email="anna.devries@example.org",
+    )
+
+    # Act
+    sign_up(monday_event, three_members(monday_event)[:1])
+    send_queued_mail()
+
+    # Assert
+    (confirmation,) = mails_to(mailoutbox, "karin@example.org")
+    if part == "plain":
+        assert "Anna de Vries, adviseur, 030 000 00 01, anna.devries@example.org" in (
+            confirmation.body
+        )
+    else:
+        html = html_of(confirmation)
+        assert '<a href="tel:+31300000001">030 000 00 01</a>' in html
+        assert '<a href="mailto:anna.devries@example.org">' in html
 
 
 def test_confirmation_calendar_runs_17_to_20_amsterdam_time_at_the_venue(

@@ -31,8 +31,9 @@ def test_signup_page_query_count_does_not_grow(
     event = make_busy_event(sessions=sessions, signups=signups)
     url = reverse("registrations:signup", args=[event.slug])
 
-    # Act / Assert: the event, its sessions with seat counts, programme and price tiers.
-    with django_assert_num_queries(4):
+    # Act / Assert: the event, its sessions with seat counts, programme and price tiers;
+    # the site's settings (the logo in the header).
+    with django_assert_num_queries(5):
         response = client.get(url)
     assert response.status_code == 200
 
@@ -48,8 +49,9 @@ def test_confirmation_page_query_count_does_not_grow(
         AttendeeFactory(registration=registration, session=sessions[n])
 
     # Act / Assert: the registration with event, organisation and invoice; its attendees;
-    # the sessions with their seat counts (for changing a session).
-    with django_assert_num_queries(3):
+    # the sessions with their seat counts (for changing a session); the event's contacts;
+    # the site's settings (the logo in the header).
+    with django_assert_num_queries(5):
         response = client.get(registration.get_absolute_url())
     assert response.status_code == 200
 
