@@ -182,6 +182,8 @@ def test_tasks_use_the_database_backend_in_every_environment(environment):
     # Assert
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["django_tasks_db.backend", "DatabaseBackend"]
+
+
 # Uploaded files -----------------------------------------------------------------------------
 
 PRINT_STORAGE = (
