@@ -66,7 +66,17 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-test: lint
+# The Nu Html Checker for tests/test_html.py: the npm package vnu-jar (a Java program), put in
+# the venv when npm and Java are here; without them that test is skipped (CI requires it).
+VNU_VERSION := 26.9.27
+VNU_STAMP := $(VENV)/vnu/.installed-$(VNU_VERSION)
+$(VNU_STAMP): | $(STAMP)
+	@if command -v npm >/dev/null && command -v java >/dev/null; then \
+		npm install --prefix $(VENV)/vnu --no-save --no-package-lock --no-audit --no-fund \
+			--ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION) && touch $@; \
+	else echo "npm or Java not found: the HTML validity test (tests/test_html.py) is skipped"; fi
+
+test: lint $(VNU_STAMP)
 	$(BIN)/pytest
 
 clean:
