@@ -49,7 +49,10 @@ if not ALLOWED_HOSTS and not DEBUG:
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site, used in e-mails (manage links) where no request is at hand.
+# The public address of the site, for the links in e-mails (the worker writes them, where no
+# request is at hand) and the domain of their Message-IDs. `make run` and `make serve` set it
+# to the address they serve unless it is set; with DEBUG off, a system check warns at start-up
+# when it points at this machine or at a host outside ALLOWED_HOSTS (registrations/checks.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # APPS
@@ -190,6 +193,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The Date header in TIME_ZONE (Amsterdam's +0100 or +0200), not in UTC written as -0000,
+# which mail programs read as "time zone unknown".
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Participatielab <participatielab@example.org>"
 )

@@ -8,9 +8,11 @@ sign-up stands at that moment.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.mime.text import MIMEText
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -73,7 +75,29 @@ def compose(mail: OutboxMail, registration: Registration) -> EmailMultiAlternati
     if registration.anonymised_at is not None or not mail.recipient:
         return None
     with translation.override(mail.language):
-        return COMPOSERS[mail.kind](registration, mail)
+        message = COMPOSERS[mail.kind](registration, mail)
+    if message is not None:
+        message.extra_headers.update(automatic_headers(mail))
+    return message
+
+
+def automatic_headers(mail: OutboxMail) -> dict[str, str]:
+    """Return the headers of every mail the site sends: its own Message-ID, and "a machine
+    wrote this", so out-of-office replies and auto-responders do not answer it.
+
+    The Date header (with Amsterdam's offset) comes from Django: settings.EMAIL_USE_LOCALTIME.
+    """
+    return {
+        "Message-ID": make_msgid(idstring=f"outbox-{mail.pk}", domain=site_domain()),
+        "Auto-Submitted": "auto-generated",  # RFC 3834
+        # Microsoft Exchange and Outlook read their own header for the same.
+        "X-Auto-Response-Suppress": "OOF, AutoReply",
+    }
+
+
+def site_domain() -> str:
+    """Return the host name of SITE_URL: the site's own domain, for Message-IDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def confirmation(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
@@ -210,7 +234,7 @@ def person_message(
     )
     message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
     if calendar:
-        message.attach(ICS_NAME, calendar_for(registration), "text/calendar")
+        message.attach(calendar_part(registration))
     return message
 
 
@@ -222,6 +246,18 @@ def greeting_name(registration: Registration, address: str) -> str:
         if attendee.email.lower() == address.lower():
             return attendee.name
     return registration.contact_name
+
+
+def calendar_part(registration: Registration) -> MIMEText:
+    """Return the calendar entry as an attachment that mail programs offer to add.
+
+    Some calendar clients only offer "add to calendar" when the part's Content-Type names
+    the method, which Django's `attach(filename, content, mimetype)` cannot set.
+    """
+    part = MIMEText(calendar_for(registration).decode(), "calendar", "utf-8")
+    part.set_param("method", "PUBLISH", requote=False)
+    part.add_header("Content-Disposition", "attachment", filename=ICS_NAME)
+    return part
 
 
 def calendar_for(registration: Registration) -> bytes:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from sessions.admin_labels import LabelledFieldsMixin, LabelledTabularInline
 from sessions.models import Contact, Event, PriceTier, ProgrammeItem, SiteSettings, ThemeSession
 from sessions.services import copy_event
 
@@ -18,30 +19,30 @@ def image_preview(image, alt: str) -> str:
     return format_html('<img src="{}" alt="{}" width="{}" height="{}">', url, alt, width, height)
 
 
-class ThemeSessionInline(admin.TabularInline):
+class ThemeSessionInline(LabelledTabularInline):
     model = ThemeSession
     extra = 0
     fields = ["order", "title", "description", "capacity"]
 
 
-class ProgrammeItemInline(admin.TabularInline):
+class ProgrammeItemInline(LabelledTabularInline):
     model = ProgrammeItem
     extra = 0
 
 
-class PriceTierInline(admin.TabularInline):
+class PriceTierInline(LabelledTabularInline):
     model = PriceTier
     extra = 0
 
 
-class ContactInline(admin.TabularInline):
+class ContactInline(LabelledTabularInline):
     model = Contact
     extra = 0
     fields = ["order", "name", "role", "phone", "email"]
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(LabelledFieldsMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "date",

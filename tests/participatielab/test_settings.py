@@ -134,6 +134,7 @@ def test_check_deploy_with_production_settings_finds_no_issues():
         DEBUG="0",
         SECRET_KEY=get_random_secret_key(),
         ALLOWED_HOSTS="lab.example.org",
+        SITE_URL="https://lab.example.org",
     )
 
     # Assert

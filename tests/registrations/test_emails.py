@@ -3,6 +3,8 @@ one mail per address, staff notices, change mails in the person's language, the 
 and the reminders. They go out through the outbox: `send_queued_mail()` runs the worker."""
 
 import datetime
+import email
+from email import policy
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -72,9 +74,10 @@ def html_of(message) -> str:
 
 def calendar_entry(message):
     """Parse the message's .ics attachment back and return its one VEVENT."""
-    (attachment,) = [a for a in message.attachments if a.mimetype == "text/calendar"]
-    assert attachment.filename == "participatielab.ics"
-    (entry,) = Calendar.from_ical(attachment.content).walk("VEVENT")
+    sent = email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    (attachment,) = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
+    assert attachment.get_filename() == "participatielab.ics"
+    (entry,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
     return entry
 
 
