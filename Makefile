@@ -34,6 +34,7 @@ endef
 # The site at http://127.0.0.1:8000/ and a worker that sends its mail (to the console).
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@$(call with_worker,$(DEV_ENV),$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT))
 
@@ -41,6 +42,7 @@ run: $(STAMP)
 # One worker sends the mail; on more machines run more (README, "Growing beyond one machine").
 serve: $(STAMP)
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(call with_worker,CONN_MAX_AGE=$${CONN_MAX_AGE:-600},CONN_MAX_AGE=$${CONN_MAX_AGE:-60} \
 		$(BIN)/gunicorn participatielab.wsgi \

@@ -1,14 +1,14 @@
 """Request middleware of the site as a whole."""
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+
+from participatielab.limits import Rate, seconds_to_wait
 
 
 class LanguageCookieMiddleware:
@@ -62,10 +62,11 @@ def client_ip(request: HttpRequest) -> str:
 
 
 class RateLimitMiddleware:
-    """Refuse POSTs to the sign-up and the admin login beyond a per-address limit (429).
+    """Refuse POSTs beyond the limits in `RATE_LIMITS` with a friendly 429.
 
-    Counts live in the cache (local memory, or Redis shared by all workers), per fixed
-    window; `RATE_LIMITS` maps a URL name to "count/seconds".
+    Each limit names the views it counts (by URL name), what it counts per ("address": the
+    client's address; otherwise a URL argument, e.g. "token": one manage link) and a rate
+    "count/seconds". Counts are shared by all workers (see `participatielab.limits`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -77,21 +78,16 @@ class RateLimitMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if request.method != "POST" or request.resolver_match is None:
             return None
-        name = request.resolver_match.view_name
-        rule = settings.RATE_LIMITS.get(name)
-        if not rule:
+        view = request.resolver_match.view_name
+        wait = 0
+        for name, rule in settings.RATE_LIMITS.items():
+            if view not in rule["views"]:
+                continue
+            per = rule["per"]
+            subject = client_ip(request) if per == "address" else str(view_kwargs.get(per, ""))
+            wait = max(wait, seconds_to_wait(name, subject, Rate.parse(rule["rate"])))
+        if not wait:
             return None
-        limit, seconds = (int(part) for part in rule.split("/"))
-        window = int(time.time() // seconds)
-        key = f"ratelimit:{name}:{client_ip(request)}:{window}"
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            count = 1
-        if count > limit:
-            response = render(request, "429.html", status=429)
-            response["Retry-After"] = str(seconds - int(time.time()) % seconds)
-            return response
-        return None
+        response = render(request, "429.html", status=429)
+        response["Retry-After"] = str(wait)
+        return response

@@ -104,10 +104,26 @@ def test_health_check_answers_ok_without_cookie_or_personal_data(client, sign_up
 
     # Assert
     assert response.status_code == 200
-    assert response.content == b"ok"
     assert len(response.cookies) == 0
     assert "Set-Cookie" not in response.headers
     assert b"geheim" not in response.content.lower()
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_health_ready_names_each_part_it_checked(client, db):
+    # Act
+    response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "limits": "ok",
+        "mail": {"oldest_unsent_seconds": 0},
+    }
+    assert response["X-Oldest-Unsent-Mail"] == "0"
 
 
 def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
@@ -122,7 +138,23 @@ def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
 
     # Assert
     assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "down", "cache": "ok"}
     assert len(response.cookies) == 0
+
+
+def test_health_ready_says_limits_degraded_without_their_table(client, db, settings):
+    # Arrange: a deployment that skipped `createcachetable`.
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "LOCATION": "no_such_table"},
+    }
+
+    # Act
+    response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["limits"]) == ("degraded", "degraded")
 
 
 def test_health_live_answers_without_database(client, db, monkeypatch, django_assert_num_queries):
