@@ -9,6 +9,12 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 2
 GUNICORN_FLAGS ?= --access-logfile -
+# Seconds before gunicorn kills a worker stuck in one request. Longer than every wait inside a
+# request, so those end in a friendly refusal or a 503 rather than a killed worker: SQLite's
+# lock wait (SQLITE_LOCK_TIMEOUT, 20 s), the database connect timeout (DATABASE_CONNECT_TIMEOUT,
+# 3 s) plus the sign-up lock (REGISTRATION_LOCK_TIMEOUT_MS, 5 s), Redis (0.5 s) and SMTP
+# (EMAIL_TIMEOUT, 10 s, in the mail worker only). tests/participatielab/test_settings.py checks it.
+GUNICORN_TIMEOUT ?= 30
 
 .PHONY: run serve test lint install clean bench
 
@@ -46,7 +52,8 @@ serve: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(call with_worker,CONN_MAX_AGE=$${CONN_MAX_AGE:-600},CONN_MAX_AGE=$${CONN_MAX_AGE:-60} \
 		$(BIN)/gunicorn participatielab.wsgi \
-		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS))
+		--workers $(WORKERS) --worker-class sync --timeout $(GUNICORN_TIMEOUT) \
+		--bind $(HOST):$(PORT) $(GUNICORN_FLAGS))
 
 # Load and size benchmark: see bench/README.md. Uses PostgreSQL when DATABASE_URL points at
 # one (in its own database participatielab_bench), else a SQLite file in bench/. The load

@@ -119,11 +119,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Seconds to wait for the database server to answer a new connection. Without it a host that
+# accepts the connection and never answers holds a worker for good; with it `/healthz` says
+# 503 in time. (libpq waits this long per address the host name resolves to.)
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+# Seconds SQLite waits for another writer's lock before giving up.
+SQLITE_LOCK_TIMEOUT = 20
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so two sign-ups cannot both count the
     # free places before either writes (SQLite has no SELECT ... FOR UPDATE).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {"transaction_mode": "IMMEDIATE", "timeout": SQLITE_LOCK_TIMEOUT}
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
