@@ -1,9 +1,12 @@
-"""The site-wide rate limits (sign-up, admin login, the manage link) and whose address counts."""
+"""The site-wide middleware: rate limits (sign-up, admin login, the manage link) and whose
+address counts, and form bodies in a charset Django cannot read."""
 
+import logging
 import time
 import types
 
 import pytest
+from django.test import Client
 from django.urls import get_resolver, reverse
 from pytest_django.asserts import assertContains
 
@@ -215,3 +218,49 @@ def test_manage_posts_from_one_address_are_limited_across_links(
     # Assert
     assert statuses == [200, 200, 200, 429]
     assert other_address.status_code == 200
+
+
+# A body Django cannot decode -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", ["/", "signup", "/admin/login/", "/bestaat-niet/"])
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "application/x-www-form-urlencoded; charset=utf-16",
+        "application/x-www-form-urlencoded; charset=latin-1",
+        "multipart/form-data; boundary=grens; charset=utf-16",
+    ],
+    ids=["urlencoded-utf-16", "urlencoded-latin-1", "multipart-utf-16"],
+)
+def test_form_body_in_another_charset_gets_a_400_logged_once(event, caplog, url, content_type):
+    # Arrange: a client with a CSRF cookie, so the CSRF check reads the body; the test
+    # client encodes the body in the declared charset.
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["csrftoken"] = "a" * 32
+    url = {"signup": signup_url(event)}.get(url, url)
+    body = "csrfmiddlewaretoken=" + "a" * 32 + "&organisation_name=De Linde"
+
+    # Act
+    with caplog.at_level(logging.INFO):
+        response = client.post(url, data=body, content_type=content_type)
+
+    # Assert
+    assert response.status_code == 400
+    assertContains(response, "Dit verzoek konden wij niet verwerken", status_code=400)
+    assert response.headers["Content-Language"] == "nl"
+    logged = [(r.name, r.levelname) for r in caplog.records if r.levelno >= logging.WARNING]
+    assert logged == [("django.request", "WARNING")]
+
+
+def test_form_body_declared_utf_8_is_read_as_usual(client, event):
+    # Act
+    response = client.post(
+        signup_url(event),
+        data="organisation_name=De Linde",
+        content_type="application/x-www-form-urlencoded; charset=UTF-8",
+    )
+
+    # Assert: the refused (incomplete) form, not a 400.
+    assert response.status_code == 200
+    assertContains(response, "Controleer het formulier")
