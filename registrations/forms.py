@@ -12,18 +12,19 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from registrations.signup import AttendeeData
+from registrations.text import SingleLineField
 from sessions.models import Event, ThemeSession
 
 STARTED_SALT = "registrations.signup.started"
 
 
 class SignupForm(forms.Form):
-    organisation_name = forms.CharField(
+    organisation_name = SingleLineField(
         label=_("Naam van uw huurdersorganisatie"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    contact_name = forms.CharField(
+    contact_name = SingleLineField(
         label=_("Uw naam"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -34,7 +35,7 @@ class SignupForm(forms.Form):
         help_text=_("Hierheen sturen wij de bevestiging."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = SingleLineField(
         label=_("Uw telefoonnummer"),
         max_length=40,
         required=False,
@@ -137,7 +138,7 @@ def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Naam"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     email = forms.EmailField(
@@ -146,7 +147,7 @@ class AttendeeForm(forms.Form):
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     session = forms.TypedChoiceField(label=_("Themasessie"), coerce=int)
-    dietary_wishes = forms.CharField(
+    dietary_wishes = SingleLineField(
         label=_("Dieetwensen"),
         max_length=300,
         required=False,

@@ -22,6 +22,7 @@ from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event, lock_event_then_row
 from registrations.models import Attendee, Organisation, Registration, Status, normalise_name
+from registrations.text import single_line
 from sessions.models import Event
 
 
@@ -35,6 +36,7 @@ class AttendeeData:
 
 def find_or_create_organisation(name: str) -> Organisation:
     """Return the organisation with this name, ignoring case and spacing; create it if new."""
+    name = single_line(name)
     organisation, _created = Organisation.objects.get_or_create(
         name_key=normalise_name(name), defaults={"name": name}
     )
@@ -76,9 +78,9 @@ def register_group(
             event=event,
             organisation=organisation,
             invoice=invoice,
-            contact_name=contact_name.strip(),
+            contact_name=single_line(contact_name),
             contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
+            contact_phone=single_line(contact_phone),
             remarks=remarks.strip(),
             status=status,
             consent_at=now,
@@ -135,7 +137,7 @@ def add_attendee(
         recompute_invoice(registration.invoice)
         outbox.queue_change_summary(
             registration,
-            Summary(gettext_noop("%(name)s is toegevoegd."), {"name": row.name}),
+            Summary(gettext_noop("Toegevoegd: %(name)s."), {"name": row.name}),
         )
     return row
 
@@ -149,9 +151,9 @@ def create_attendees(
             registration=registration,
             event_id=registration.event_id,
             session_id=member.session_id,
-            name=member.name.strip(),
+            name=single_line(member.name),
             email=member.email.strip(),
-            dietary_wishes=member.dietary_wishes.strip(),
+            dietary_wishes=single_line(member.dietary_wishes),
             status=status,
         )
         for member in attendees

@@ -171,7 +171,7 @@ def test_move_changes_the_session_and_mails_a_summary(
     assert attendee.session == target
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
     (summary,) = contact_mails(mailoutbox)
-    assert "Bestuurslid lid 0 gaat naar de sessie ‘Werksessie’." in summary.body
+    assert "Andere themasessie: Bestuurslid lid 0 gaat naar ‘Werksessie’." in summary.body
 
 
 def test_move_into_a_full_session_is_refused(client, event, sign_up, mailoutbox, send_queued_mail):
@@ -249,7 +249,7 @@ def test_cancel_one_of_three_lowers_the_price_and_mails_a_summary(
     assertContains(page, "<strong>€ 85,00</strong>", count=1)
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
     (summary,) = contact_mails(mailoutbox)
-    assert "Bestuurslid lid 1 is afgemeld." in summary.body
+    assert "Afgemeld: Bestuurslid lid 1." in summary.body
     assert sorted(registration.attendees.values_list("email", "status")) == [
         ("lid0@example.org", Status.CONFIRMED),
         ("lid1@example.org", Status.CANCELLED),
