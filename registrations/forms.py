@@ -11,6 +11,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from participatielab.validators import validate_email_domain
 from registrations.signup import AttendeeData
 from registrations.text import SingleLineField
 from sessions.models import Event, ThemeSession
@@ -32,6 +33,7 @@ class SignupForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Uw e-mailadres"),
         max_length=254,
+        validators=[validate_email_domain],
         help_text=_("Hierheen sturen wij de bevestiging."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
@@ -144,6 +146,7 @@ class AttendeeForm(forms.Form):
     email = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
+        validators=[validate_email_domain],
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     session = forms.TypedChoiceField(label=_("Themasessie"), coerce=int)

@@ -10,6 +10,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participatielab.validators import validate_email_domain
+
 # Paths directly under the site root that an event slug may not take.
 RESERVED_SLUGS = frozenset(
     {"admin", "static", "media", "i18n", "taal", "privacy", "healthz", "aanmelding", "favicon.ico"}
@@ -68,6 +70,7 @@ class Event(models.Model):
     notification_email = models.EmailField(
         _("e-mail voor meldingen"),
         blank=True,
+        validators=[validate_email_domain],
         help_text=_("Hier komen meldingen van aanmeldingen binnen. Leeg: het standaardadres."),
     )
     registration_deadline = models.DateTimeField(_("aanmelden kan tot"))

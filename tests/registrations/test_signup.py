@@ -562,3 +562,22 @@ def test_register_group_stores_one_line_names_whoever_calls_it(sign_up, event):
         "030 1234567",
     )
     assert (attendee.name, attendee.dietary_wishes) == ("Piet Status: betaald", "veganistisch")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["jan@[127.0.0.1]", "jan@[IPv6:::1]", "jan@localhost", "jan@intranet"],
+    ids=["ip-literal", "ipv6-literal", "localhost", "dotless"],
+)
+@pytest.mark.parametrize("field", ["contact_email", "members-0-email"])
+def test_signup_refuses_addresses_without_an_ordinary_domain(client, event, address, field):
+    # Arrange
+    data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
+    data[field] = address
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assertContains(response, "Gebruik een e-mailadres met een gewone domeinnaam", count=2)
+    assert row_counts() == (0, 0, 0)
