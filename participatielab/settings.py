@@ -291,7 +291,8 @@ RATE_LIMITS = {
         "rate": os.environ.get("MANAGE_ADDRESS_RATE_LIMIT", "30/3600"),
     },
 }
-# A sign-up sent sooner than this after the form was shown is refused (bots are fast).
+# A sign-up sent sooner than this after the form was shown is refused (bots are fast); each
+# form may be sent once. 0 switches both guards off (the tests and the benchmark do).
 SIGNUP_MIN_SECONDS = int(os.environ.get("SIGNUP_MIN_SECONDS", "3"))
 
 # CACHE

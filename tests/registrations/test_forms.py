@@ -109,3 +109,48 @@ def test_staff_signup_form_skips_the_bot_guards(adviser_client, event, settings)
     # Assert
     assert response.status_code == 302
     assert row_counts() == (1, 1, 1)
+
+
+def test_signup_token_is_good_for_one_sending(client, event, settings):
+    # Arrange: a form shown once, long enough ago.
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    started = signing.dumps(time.time() - 5, salt=STARTED_SALT)
+    first = signup_data([("Lid", "lid@example.org", session)], started=started)
+    again = signup_data(
+        [("Ander Lid", "ander@example.org", session)],
+        started=started,
+        organisation_name="Huurdersraad Anders",
+        contact_email="ander@example.org",
+    )
+
+    # Act
+    accepted = client.post(signup_url(event), first)
+    replayed = client.post(signup_url(event), again)
+
+    # Assert
+    assert accepted.status_code == 302
+    assert replayed.status_code == 200
+    assertContains(replayed, "Dit formulier is al een keer verstuurd")
+    assert row_counts() == (1, 1, 1)
+    assert started_token_from_page(replayed) != started
+
+
+def test_signup_token_used_by_a_refused_sending_is_not_good_again(client, event, settings):
+    # Arrange: the first sending lacks the consent, so it is refused.
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    started = signing.dumps(time.time() - 5, salt=STARTED_SALT)
+    refused_data = signup_data([("Lid", "lid@example.org", session)], started=started)
+    del refused_data["consent"]
+
+    # Act
+    refused = client.post(signup_url(event), refused_data)
+    replayed = client.post(
+        signup_url(event), signup_data([("Lid", "lid@example.org", session)], started=started)
+    )
+
+    # Assert: the refused page carries a new token; the old one stays used.
+    assert started_token_from_page(refused) != started
+    assertContains(replayed, "Dit formulier is al een keer verstuurd")
+    assert row_counts() == (0, 0, 0)
