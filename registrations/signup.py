@@ -128,11 +128,13 @@ def add_attendee(
                 % {"count": event.max_group_size},
                 code="too_many",
             )
-        check_emails_free(event, [attendee])
         # A confirmed group only takes a newcomer who fits; a waiting one waits together.
+        # Places come before the address, so in a full session every address gets the same
+        # answer: whoever holds a manage link learns nothing about other people's sign-ups.
         place_group(
             event, [attendee.session_id], waiting_list=registration.status == Status.WAITING
         )
+        check_colleague_free(event, registration, attendee)
         (row,) = create_attendees(registration, [attendee], registration.status)
         recompute_invoice(registration.invoice)
         outbox.queue_change_summary(
@@ -173,6 +175,38 @@ def create_attendees(
             _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
             code="email_taken",
         ) from error
+
+
+def check_colleague_free(event: Event, registration: Registration, attendee: AttendeeData) -> None:
+    """Refuse a colleague whose address is already signed up for the event.
+
+    The message names the address only when it is in this sign-up (the manage page shows it
+    anyway); for anyone else it does not say that the person is signed up elsewhere.
+    """
+    signed_up_in = (
+        Attendee.objects.filter(event=event)
+        .exclude(status=Status.CANCELLED)
+        .alias(email_key=Lower("email"))
+        .filter(email_key=attendee.email.strip().lower())
+        .values_list("registration_id", flat=True)
+        .first()
+    )
+    if signed_up_in is None:
+        return
+    if signed_up_in == registration.pk:
+        raise RegistrationError(
+            _("%(email)s staat al in deze aanmelding.") % {"email": attendee.email},
+            code="email_taken",
+            field="email",
+        )
+    raise RegistrationError(
+        _(
+            "Dit e-mailadres kunnen wij niet aan uw aanmelding toevoegen. Denkt u dat dat niet "
+            "klopt? Neem dan contact op met Atrivé."
+        ),
+        code="email_unavailable",
+        field="email",
+    )
 
 
 def check_open(event: Event, now: datetime.datetime) -> None:
