@@ -148,6 +148,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# An admin login whose `next` points elsewhere (another site) lands on the admin's start page.
+LOGIN_REDIRECT_URL = "admin:index"
+
 # LANGUAGE AND TIME
 # ------------------------------------------------------------------------------
 LANGUAGE_CODE = "nl"

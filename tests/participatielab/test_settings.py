@@ -104,6 +104,19 @@ def test_cookies_flagged_secure_and_session_cookie_httponly(
     assert session_cookie["samesite"] == "Lax"
 
 
+@pytest.mark.parametrize("next_url", ["https://aanvaller.example/", "//aanvaller.example/"])
+def test_admin_login_with_an_off_site_next_lands_on_the_admin(client, admin_user, next_url):
+    # Act
+    response = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "password", "next": next_url},
+    )
+
+    # Assert: not the other site, and not Django's /accounts/profile/ (a 404 here).
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+
+
 # Timeouts: a stuck database or Redis ends in an answer, not a killed worker -------------------
 
 

@@ -611,3 +611,21 @@ def test_add_of_an_address_already_in_this_signup_names_it(client, event, sign_u
 
     # Assert: that address is on this page already; saying so reveals nothing.
     assert error_messages(response) == ["lid0@example.org staat al in deze aanmelding."]
+
+
+# Personal data is not kept by browsers or proxies ---------------------------------------------
+
+
+def test_manage_page_and_refused_changes_are_not_stored(client, event, sign_up):
+    # Arrange
+    registration = sign_up(event, members_of(event, 1))
+
+    # Act
+    page = client.get(registration.get_absolute_url())
+    refused = client.post(action_url(registration, "cancel_all"), {})
+
+    # Assert
+    assert refused.status_code == 200  # the page again, with "tick the box"
+    for response in (page, refused):
+        assert "no-store" in response.headers["Cache-Control"]
+        assertContains(response, "karin@example.org")

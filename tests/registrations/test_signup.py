@@ -581,3 +581,13 @@ def test_signup_refuses_addresses_without_an_ordinary_domain(client, event, addr
     # Assert
     assertContains(response, "Gebruik een e-mailadres met een gewone domeinnaam", count=2)
     assert row_counts() == (0, 0, 0)
+
+
+def test_signup_refused_form_is_not_stored_by_browsers_or_proxies(client, event):
+    # Act: a refused form shows names and addresses again.
+    refused = post_signup(client, event, signup_data([("Lid", "lid@example.org", "")]))
+
+    # Assert
+    assert refused.status_code == 200
+    assert "no-store" in refused.headers["Cache-Control"]
+    assertContains(refused, 'value="lid@example.org"')
