@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from pytest_django.asserts import assertContains
 
 import participatielab.limits
+from participatielab import settings as settings_module
 from registrations.models import OutboxMail, Registration
 from tests.signup_posts import signup_data, signup_url
 
@@ -218,6 +219,22 @@ def test_manage_posts_from_one_address_are_limited_across_links(
     # Assert
     assert statuses == [200, 200, 200, 429]
     assert other_address.status_code == 200
+
+
+def test_readme_proxy_example_sets_the_client_address_header():
+    # Arrange
+    readme = (settings_module.BASE_DIR / "README.md").read_text()
+
+    # Act
+    examples = [
+        line
+        for line in readme.splitlines()
+        if "USE_X_FORWARDED_PROTO=1" in line and "make serve" in line
+    ]
+
+    # Assert: without it every visitor behind the proxy shares the proxy's one count.
+    assert examples
+    assert all("CLIENT_IP_HEADER=HTTP_X_FORWARDED_FOR" in line for line in examples)
 
 
 # A body Django cannot decode -------------------------------------------------------------------
