@@ -8,7 +8,8 @@ from django.core import signing
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from registrations.forms import STARTED_SALT
+from registrations.availability import sessions_with_seats
+from registrations.forms import STARTED_SALT, AttendeeForm, SignupForm
 from tests.signup_posts import row_counts, signup_data, signup_url
 
 pytestmark = pytest.mark.django_db
@@ -154,3 +155,34 @@ def test_signup_token_used_by_a_refused_sending_is_not_good_again(client, event,
     assert started_token_from_page(refused) != started
     assertContains(replayed, "Dit formulier is al een keer verstuurd")
     assert row_counts() == (0, 0, 0)
+
+
+def test_signup_forms_clean_one_line_fields_before_the_domain_sees_them(event):
+    # Arrange
+    session = event.sessions.first()
+    data = signup_data(
+        [("Piet\nStatus: betaald", "piet@example.org", session)],
+        organisation_name="De Linde\r\nBetaald: ja",
+        contact_name="Karin\nStatus: betaald",
+        contact_phone="030\n1234567",
+    )
+    data["members-0-dietary_wishes"] = "geen\nvlees"
+
+    # Act
+    form = SignupForm(data)
+    member = AttendeeForm(
+        data, prefix="members-0", event=event, sessions=sessions_with_seats(event)
+    )
+
+    # Assert
+    assert form.is_valid(), form.errors
+    assert member.is_valid(), member.errors
+    assert [form.cleaned_data[name] for name in ("organisation_name", "contact_name")] == [
+        "De Linde Betaald: ja",
+        "Karin Status: betaald",
+    ]
+    assert form.cleaned_data["contact_phone"] == "030 1234567"
+    assert (member.cleaned_data["name"], member.cleaned_data["dietary_wishes"]) == (
+        "Piet Status: betaald",
+        "geen vlees",
+    )
