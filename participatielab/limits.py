@@ -57,14 +57,20 @@ def seconds_to_wait(name: str, subject: str, rate: Rate) -> int:
 
 
 def hit(key: str, seconds: int) -> int:
-    """Add one to the counter `key` (kept `seconds`) and return it; 1 when storage fails."""
+    """Add one to the counter `key` (kept `seconds`) and return it; 1 when storage fails.
+
+    Most requests find their window's counter there: one increment. The first makes it.
+    """
     store = caches[LIMITS_CACHE]
+    try:
+        return store.incr(key)
+    except ValueError:  # not there yet (or the storage is unavailable)
+        pass
     if store.add(key, 1, timeout=seconds):
         return 1
     try:
-        return store.incr(key)
-    except ValueError:  # expired meanwhile, or the storage is unavailable
-        store.set(key, 1, timeout=seconds)
+        return store.incr(key)  # another worker made it meanwhile
+    except ValueError:
         return 1
 
 

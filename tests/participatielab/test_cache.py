@@ -10,7 +10,7 @@ import pytest
 from django.core import signing
 from django.core.cache import caches
 from django.core.cache.backends.redis import RedisCacheClient
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 
 import participatielab.cache
 import participatielab.limits
@@ -216,6 +216,23 @@ def test_database_counter_loses_no_count_when_workers_count_at_once():
 
     # Assert
     assert store.get("ratelimit:busy") == 100
+
+
+@pytest.mark.postgresql
+def test_database_counter_never_makes_a_surrounding_transaction_commit_lazily(db):
+    # Arrange: a count's own transaction skips waiting for the disk; one it is part of (which
+    # may hold a sign-up) must not.
+    store = caches[LIMITS_CACHE]
+    store.add("ratelimit:inside", 1, timeout=3600)
+
+    # Act
+    with transaction.atomic(), connection.cursor() as cursor:
+        store.incr("ratelimit:inside")
+        cursor.execute("SHOW synchronous_commit")
+        (setting,) = cursor.fetchone()
+
+    # Assert
+    assert setting == "on"
 
 
 SETUP = "import django; django.setup()\n"

@@ -1,4 +1,5 @@
-"""The sign-up form's quiet guards against bots: a honeypot field and a minimum fill time."""
+"""The sign-up form's own checks: a honeypot, a minimum fill time, a token good for one
+sending, and one-line fields cleaned before the domain sees them."""
 
 import re
 import time
