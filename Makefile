@@ -12,6 +12,12 @@ SITE_URL ?= http://$(HOST):$(PORT)
 DEV_ENV := DEBUG=1 SITE_URL='$(SITE_URL)'
 WORKERS ?= 2
 GUNICORN_FLAGS ?= --access-logfile -
+# Seconds before gunicorn kills a worker stuck in one request. Longer than every wait inside a
+# request, so those end in a friendly refusal or a 503 rather than a killed worker: SQLite's
+# lock wait (SQLITE_LOCK_TIMEOUT, 20 s), the database connect timeout (DATABASE_CONNECT_TIMEOUT,
+# 3 s) plus the sign-up lock (REGISTRATION_LOCK_TIMEOUT_MS, 5 s), Redis (0.5 s) and SMTP
+# (EMAIL_TIMEOUT, 10 s, in the mail worker only). tests/participatielab/test_settings.py checks it.
+GUNICORN_TIMEOUT ?= 30
 
 .PHONY: run serve test lint install clean bench
 
@@ -38,6 +44,7 @@ endef
 # console).
 run: $(STAMP)
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
 	@$(call with_worker,$(DEV_ENV),$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT))
 
@@ -47,11 +54,13 @@ run: $(STAMP)
 # public address.
 serve: $(STAMP)
 	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --noinput
+	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v 0
 	@$(call with_worker,SITE_URL='$(SITE_URL)' CONN_MAX_AGE=$${CONN_MAX_AGE:-600},\
 		SITE_URL='$(SITE_URL)' CONN_MAX_AGE=$${CONN_MAX_AGE:-60} \
 		$(BIN)/gunicorn participatielab.wsgi \
-		--workers $(WORKERS) --worker-class sync --bind $(HOST):$(PORT) $(GUNICORN_FLAGS))
+		--workers $(WORKERS) --worker-class sync --timeout $(GUNICORN_TIMEOUT) \
+		--bind $(HOST):$(PORT) $(GUNICORN_FLAGS))
 
 # Load and size benchmark: see bench/README.md. Uses PostgreSQL when DATABASE_URL points at
 # one (in its own database participatielab_bench), else a SQLite file in bench/. The load

@@ -17,7 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.availability import with_seat_counts
 from registrations.exports import csv_response, flavour_from_request
@@ -206,17 +206,25 @@ def presence_list(request: HttpRequest, event_id: int, session_id: int) -> HttpR
 
 
 class PersonalDataForm(forms.Form):
+    # Without `validate_email_domain`: an address stored before that check came in must
+    # still be found, exported and erased.
     email = forms.EmailField(label=gettext_lazy("E-mailadres"))
 
 
+@require_http_methods(["GET", "HEAD", "POST"])
 def personal_data(request: HttpRequest) -> HttpResponse:
-    """Find, export (JSON) or erase everything stored about one e-mail address (AVG/GDPR)."""
+    """Find, export (JSON) or erase everything stored about one e-mail address (AVG/GDPR).
+
+    Each of the three is a POST ("action": search, export or erase), so the address never
+    appears in a URL, an access log or the browser's history.
+    """
     require_permission(request, EXPORT_PERMISSION)
-    form = PersonalDataForm(request.POST or request.GET or None)
+    form = PersonalDataForm(request.POST if request.method == "POST" else None)
     found = None
     if form.is_valid():
         email = form.cleaned_data["email"]
-        if request.method == "POST":
+        action = request.POST.get("action", "search")
+        if action == "erase":
             require_permission(request, "registrations.delete_registration")
             changed = erase_personal_data(email=email)
             messages.success(
@@ -226,7 +234,7 @@ def personal_data(request: HttpRequest) -> HttpResponse:
             )
             return redirect("admin:registrations_registration_personal_data")
         found = personal_data_of(email)
-        if request.GET.get("format") == "json":
+        if action == "export":
             response = JsonResponse(found, json_dumps_params={"indent": 2, "ensure_ascii": False})
             response["Content-Disposition"] = 'attachment; filename="persoonsgegevens.json"'
             return response

@@ -18,6 +18,7 @@ from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event_then_row
 from registrations.models import Attendee, Organisation, Registration, Status
 from registrations.signup import AttendeeData, check_emails_free
+from registrations.text import single_line
 from registrations.waiting_list import promote_waiting_list
 from sessions.models import ThemeSession
 
@@ -60,7 +61,7 @@ def move_attendee(
         outbox.queue_change_summary(
             attendee.registration,
             Summary(
-                gettext_noop("%(name)s gaat naar de sessie ‘%(title)s’."),
+                gettext_noop("Andere themasessie: %(name)s gaat naar ‘%(title)s’."),
                 {"name": attendee.name, "title": session.title},
             ),
         )
@@ -74,9 +75,9 @@ def change_attendee_details(
     with lock_event_then_row(attendee, check_deadline=False) as (event, attendee):
         if email.strip().lower() != attendee.email.lower():
             check_emails_free(event, [AttendeeData(name=name, email=email, session_id=0)])
-        attendee.name = name.strip()
+        attendee.name = single_line(name)
         attendee.email = email.strip()
-        attendee.dietary_wishes = dietary_wishes.strip()
+        attendee.dietary_wishes = single_line(dietary_wishes)
         attendee.full_clean(
             exclude=["registration", "event", "session"],
             validate_unique=False,
@@ -110,7 +111,7 @@ def cancel_attendee(
         promote_waiting_list(event)
         outbox.queue_change_summary(
             registration,
-            Summary(gettext_noop("%(name)s is afgemeld."), {"name": attendee.name}),
+            Summary(gettext_noop("Afgemeld: %(name)s."), {"name": attendee.name}),
         )
     return attendee
 

@@ -21,6 +21,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from registrations.models import Attendee, MailKind, OutboxMail, Registration, Status
+from registrations.text import single_line
 from sessions.calendar import calendar_file
 
 ICS_NAME = "participatielab.ics"
@@ -33,6 +34,8 @@ class Summary:
     `text` is the untranslated message (marked with `gettext_noop`, %(name)s-style
     placeholders), so the outbox can store it: the person's mail is in their language and the
     staff notice in Dutch, whoever made the change and in whatever language they used the site.
+    Each text starts with our own words ("Toegevoegd: %(name)s."), never with a name, so no
+    line of a mail starts with what someone typed.
     """
 
     text: str
@@ -169,13 +172,14 @@ def staff_notice(registration: Registration, mail: OutboxMail) -> EmailMultiAlte
     """Tell Atrivé about a new sign-up or a change."""
     is_new = mail.kind == MailKind.STAFF_NEW
     people = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
+    organisation = single_line(registration.organisation.name)  # a header is one line
     if is_new:
         subject = _("Nieuwe aanmelding: %(organisation)s (%(count)d)") % {
-            "organisation": registration.organisation,
+            "organisation": organisation,
             "count": len(people),
         }
     else:
-        subject = _("Wijziging: %(organisation)s") % {"organisation": registration.organisation}
+        subject = _("Wijziging: %(organisation)s") % {"organisation": organisation}
     body = render_to_string(
         "emails/staff_notice.txt",
         {

@@ -11,19 +11,24 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from participatielab.limits import use_once
+from participatielab.validators import validate_email_domain
 from registrations.signup import AttendeeData
+from registrations.text import SingleLineField
 from sessions.models import Event, ThemeSession
 
 STARTED_SALT = "registrations.signup.started"
+# How long a shown form may be sent (once), in seconds.
+STARTED_MAX_AGE = 24 * 3600
 
 
 class SignupForm(forms.Form):
-    organisation_name = forms.CharField(
+    organisation_name = SingleLineField(
         label=_("Naam van uw huurdersorganisatie"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "organization"}),
     )
-    contact_name = forms.CharField(
+    contact_name = SingleLineField(
         label=_("Uw naam"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -31,10 +36,11 @@ class SignupForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Uw e-mailadres"),
         max_length=254,
+        validators=[validate_email_domain],
         help_text=_("Hierheen sturen wij de bevestiging."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = SingleLineField(
         label=_("Uw telefoonnummer"),
         max_length=40,
         required=False,
@@ -52,7 +58,8 @@ class SignupForm(forms.Form):
         error_messages={"required": _("Geef toestemming om u aan te kunnen melden.")},
     )
     # Two quiet guards against bots: a field people never see (and leave empty), and the
-    # signed moment the form was shown (people take longer than SIGNUP_MIN_SECONDS).
+    # signed moment the form was shown (people take longer than SIGNUP_MIN_SECONDS), which
+    # is good for one sending.
     website = forms.CharField(
         label=_("Laat dit veld leeg"),
         required=False,
@@ -76,10 +83,13 @@ class SignupForm(forms.Form):
                 _("Uw aanmelding kon niet worden verwerkt. Neem contact op met Atrivé."),
                 code="honeypot",
             )
-        if settings.SIGNUP_MIN_SECONDS and not self._shown_long_enough(cleaned.get("started")):
-            # Show the form again with a fresh moment; a person simply sends it again.
-            self.data = self.data.copy()
-            self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+        if not settings.SIGNUP_MIN_SECONDS:
+            return cleaned
+        started = cleaned.get("started") or ""
+        # A form shown again gets a fresh moment: each token is good for one sending.
+        self.data = self.data.copy()
+        self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+        if not self._shown_long_enough(started):
             raise ValidationError(
                 _(
                     "Dat ging wel heel snel. Controleer uw gegevens en verstuur het formulier "
@@ -87,12 +97,20 @@ class SignupForm(forms.Form):
                 ),
                 code="too_fast",
             )
+        if not use_once(started, STARTED_MAX_AGE):
+            raise ValidationError(
+                _(
+                    "Dit formulier is al een keer verstuurd. Kijk in uw e-mail of uw aanmelding "
+                    "binnen is; zo niet, verstuur het formulier dan nog een keer."
+                ),
+                code="sent_before",
+            )
         return cleaned
 
     @staticmethod
-    def _shown_long_enough(started: str | None) -> bool:
+    def _shown_long_enough(started: str) -> bool:
         try:
-            shown_at = float(signing.loads(started or "", salt=STARTED_SALT, max_age=24 * 3600))
+            shown_at = float(signing.loads(started, salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
         except (signing.BadSignature, TypeError, ValueError):
             return False
         return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
@@ -137,16 +155,17 @@ def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Naam"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     email = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
+        validators=[validate_email_domain],
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
     session = forms.TypedChoiceField(label=_("Themasessie"), coerce=int)
-    dietary_wishes = forms.CharField(
+    dietary_wishes = SingleLineField(
         label=_("Dieetwensen"),
         max_length=300,
         required=False,

@@ -13,6 +13,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from registrations.availability import with_seat_counts
@@ -94,6 +95,7 @@ def manage_page(
     return response
 
 
+@never_cache  # the page shows names and addresses: no browser or proxy may keep a copy
 @require_safe
 def detail(request: HttpRequest, token: str) -> HttpResponse:
     return manage_page(request, registration_from_token(token))
@@ -102,6 +104,7 @@ def detail(request: HttpRequest, token: str) -> HttpResponse:
 def manage_action(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Find the sign-up by its link and refuse changes after the deadline or cancellation."""
 
+    @never_cache  # a refused change shows the page, with its names and addresses, again
     @require_POST
     @wraps(view)
     def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:

@@ -22,6 +22,7 @@ from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event, lock_event_then_row
 from registrations.models import Attendee, Organisation, Registration, Status, normalise_name
+from registrations.text import single_line
 from sessions.models import Event
 
 
@@ -35,6 +36,7 @@ class AttendeeData:
 
 def find_or_create_organisation(name: str) -> Organisation:
     """Return the organisation with this name, ignoring case and spacing; create it if new."""
+    name = single_line(name)
     organisation, _created = Organisation.objects.get_or_create(
         name_key=normalise_name(name), defaults={"name": name}
     )
@@ -76,9 +78,9 @@ def register_group(
             event=event,
             organisation=organisation,
             invoice=invoice,
-            contact_name=contact_name.strip(),
+            contact_name=single_line(contact_name),
             contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
+            contact_phone=single_line(contact_phone),
             remarks=remarks.strip(),
             status=status,
             consent_at=now,
@@ -126,16 +128,18 @@ def add_attendee(
                 % {"count": event.max_group_size},
                 code="too_many",
             )
-        check_emails_free(event, [attendee])
         # A confirmed group only takes a newcomer who fits; a waiting one waits together.
+        # Places come before the address, so in a full session every address gets the same
+        # answer: whoever holds a manage link learns nothing about other people's sign-ups.
         place_group(
             event, [attendee.session_id], waiting_list=registration.status == Status.WAITING
         )
+        check_colleague_free(event, registration, attendee)
         (row,) = create_attendees(registration, [attendee], registration.status)
         recompute_invoice(registration.invoice)
         outbox.queue_change_summary(
             registration,
-            Summary(gettext_noop("%(name)s is toegevoegd."), {"name": row.name}),
+            Summary(gettext_noop("Toegevoegd: %(name)s."), {"name": row.name}),
         )
     return row
 
@@ -149,9 +153,9 @@ def create_attendees(
             registration=registration,
             event_id=registration.event_id,
             session_id=member.session_id,
-            name=member.name.strip(),
+            name=single_line(member.name),
             email=member.email.strip(),
-            dietary_wishes=member.dietary_wishes.strip(),
+            dietary_wishes=single_line(member.dietary_wishes),
             status=status,
         )
         for member in attendees
@@ -171,6 +175,38 @@ def create_attendees(
             _("Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst."),
             code="email_taken",
         ) from error
+
+
+def check_colleague_free(event: Event, registration: Registration, attendee: AttendeeData) -> None:
+    """Refuse a colleague whose address is already signed up for the event.
+
+    The message names the address only when it is in this sign-up (the manage page shows it
+    anyway); for anyone else it does not say that the person is signed up elsewhere.
+    """
+    signed_up_in = (
+        Attendee.objects.filter(event=event)
+        .exclude(status=Status.CANCELLED)
+        .alias(email_key=Lower("email"))
+        .filter(email_key=attendee.email.strip().lower())
+        .values_list("registration_id", flat=True)
+        .first()
+    )
+    if signed_up_in is None:
+        return
+    if signed_up_in == registration.pk:
+        raise RegistrationError(
+            _("%(email)s staat al in deze aanmelding.") % {"email": attendee.email},
+            code="email_taken",
+            field="email",
+        )
+    raise RegistrationError(
+        _(
+            "Dit e-mailadres kunnen wij niet aan uw aanmelding toevoegen. Denkt u dat dat niet "
+            "klopt? Neem dan contact op met Atrivé."
+        ),
+        code="email_unavailable",
+        field="email",
+    )
 
 
 def check_open(event: Event, now: datetime.datetime) -> None:

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -94,7 +95,7 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     form, formset, registration = process_signup(request, event, sessions)
     if registration is not None:
         return redirect(registration)
-    return render(
+    response = render(
         request,
         "registrations/signup.html",
         {
@@ -106,6 +107,9 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
             "error_summary": error_summary(form, formset) if form.is_bound else [],
         },
     )
+    if form.is_bound:  # a refused form shows what was typed: names and addresses
+        add_never_cache_headers(response)
+    return response
 
 
 def process_signup(

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from participatielab.validators import validate_email_domain
 from sessions.images import HEADER_IMAGE, LOGO, ResponsiveImageField
 from sessions.phones import phone_uri, validate_phone
 
@@ -80,6 +81,7 @@ class Event(models.Model):
     notification_email = models.EmailField(
         _("e-mail voor meldingen"),
         blank=True,
+        validators=[validate_email_domain],
         help_text=_("Hier komen meldingen van aanmeldingen binnen. Leeg: het standaardadres."),
     )
     registration_deadline = models.DateTimeField(_("aanmelden kan tot"))

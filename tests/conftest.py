@@ -6,10 +6,11 @@ import signal
 import hypothesis
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 
+from participatielab.limits import LIMITS_CACHE
 from registrations.signup import AttendeeData, register_group
 from tests.factories import (
     AttendeeFactory,
@@ -26,11 +27,27 @@ hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default")
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Start every test with an empty cache, so rate-limit counts never leak between tests."""
-    cache.clear()
+def _empty_cache(request):
+    """Start every test with empty caches, so cached pages, rate-limit counts and used form
+    tokens never leak between tests. The limits live in a database table, outside the
+    transaction a test rolls back (and a browser test does not roll back at all); it is
+    emptied only for tests that use the test database, never the one `manage.py` uses."""
+    uses_database = bool(
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_database:
+        request.getfixturevalue("django_db_setup")
+
+    def clear() -> None:
+        cache.clear()
+        if uses_database:
+            with request.getfixturevalue("django_db_blocker").unblock():
+                caches[LIMITS_CACHE].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(autouse=True)

@@ -129,6 +129,27 @@ def test_every_admin_url_refuses_anonymous_and_non_staff(
         assert_sent_to_login(client.post(url, {}), url)
 
 
+def test_every_staff_page_and_the_manage_page_are_not_stored(admin_client, two_organisations):
+    # Arrange: every page a superuser can open, and the public page behind a manage link.
+    first, _second = two_organisations
+    urls = [url for route, url in example_urls(first) if route.startswith("admin/")]
+    urls.append(first.get_absolute_url())
+
+    # Act
+    opened = {url: admin_client.get(url) for url in urls}
+
+    # Assert: they show personal data, so no browser or proxy may keep a copy. Django's own
+    # password-change pages and its translation script show nothing about sign-ups.
+    shown = {url: response for url, response in opened.items() if response.status_code == 200}
+    kept = [url for url, r in shown.items() if "no-store" not in r.get("Cache-Control", "")]
+    assert len(shown) > 30
+    assert sorted(kept) == [
+        "/admin/jsi18n/",
+        "/admin/password_change/",
+        "/admin/password_change/done/",
+    ]
+
+
 @pytest.mark.parametrize(
     "name",
     [

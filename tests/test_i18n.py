@@ -409,7 +409,9 @@ def english_pages(client: Client, event, sessions, settings) -> Iterator[tuple[s
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     yield "403 page for an expired form", csrf_client.post(signup_url, {})
-    settings.RATE_LIMITS = {"registrations:signup": "0/3600"}
+    settings.RATE_LIMITS = {
+        "signup": {"views": ["registrations:signup"], "per": "address", "rate": "0/3600"}
+    }
     yield "429 page", client.post(signup_url, {})
     Event.objects.filter(pk=event.pk).update(registration_deadline=timezone.now())
     yield "closed sign-up page", client.get(signup_url)

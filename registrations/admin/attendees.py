@@ -12,6 +12,7 @@ from registrations.changes import cancel_attendee, change_attendee_details, move
 from registrations.errors import RegistrationError
 from registrations.exports import DEFAULT_FLAVOUR, csv_response
 from registrations.models import Attendee, Organisation, Status
+from registrations.text import SingleLineField
 from sessions.models import ThemeSession
 
 
@@ -21,6 +22,7 @@ class AttendeeAdminForm(forms.ModelForm):
     class Meta:
         model = Attendee
         fields = ["name", "email", "dietary_wishes"]
+        field_classes = {"name": SingleLineField, "dietary_wishes": SingleLineField}
 
     def clean_email(self) -> str:
         email = self.cleaned_data["email"]

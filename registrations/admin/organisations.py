@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.invoices import invoice_status
 from registrations.models import Invoice, Organisation, Status, normalise_name
 from registrations.templatetags.money import euro
+from registrations.text import SingleLineField
 
 
 class InvoiceInline(admin.TabularInline):
@@ -42,6 +43,7 @@ class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name"]
+        field_classes = {"name": SingleLineField}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

@@ -17,6 +17,7 @@ from registrations.changes import cancel_registration, change_organisation
 from registrations.invoices import invoice_status
 from registrations.models import Attendee, Organisation, Registration, Status
 from registrations.templatetags.money import euro
+from registrations.text import SingleLineField
 
 
 class AttendeeInline(admin.TabularInline):
@@ -51,6 +52,15 @@ class MailFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """Contact details; the organisation, status and money have pages of their own."""
+
+    class Meta:
+        model = Registration
+        fields = ["contact_name", "contact_email", "contact_phone", "remarks"]
+        field_classes = {"contact_name": SingleLineField, "contact_phone": SingleLineField}
+
+
 class OrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.all(), label=gettext_lazy("Organisatie")
@@ -66,6 +76,7 @@ class OrganisationForm(forms.Form):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "organisation",
         "event",

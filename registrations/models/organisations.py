@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registrations.text import single_line
 from sessions.models import Event
 
 
@@ -29,7 +30,7 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.name = " ".join(self.name.split())
+        self.name = single_line(self.name)
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
 

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from participatielab.validators import validate_email_domain
 from registrations.models.organisations import Invoice, Organisation
 from sessions.models import Event, ThemeSession
 
@@ -53,7 +54,9 @@ class Registration(models.Model):
         editable=False,
     )
     contact_name = models.CharField(_("naam contactpersoon"), max_length=200)
-    contact_email = models.EmailField(_("e-mail contactpersoon"))
+    contact_email = models.EmailField(
+        _("e-mail contactpersoon"), validators=[validate_email_domain]
+    )
     contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=40, blank=True)
     remarks = models.TextField(_("opmerkingen"), blank=True, max_length=2000)
     status = models.CharField(
@@ -146,7 +149,7 @@ class Attendee(models.Model):
         verbose_name=_("themasessie"),
     )
     name = models.CharField(_("naam"), max_length=200)
-    email = models.EmailField(_("e-mail"))
+    email = models.EmailField(_("e-mail"), validators=[validate_email_domain])
     dietary_wishes = models.CharField(_("dieetwensen"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED

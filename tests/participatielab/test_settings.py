@@ -1,11 +1,14 @@
 """The site's settings at work: security headers, HTTPS, cookies, the start-up refusals and
 the task backend."""
 
+import re
+
 import pytest
 from django.core.management.utils import get_random_secret_key
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
+from participatielab.cache import ResilientRedisCache
 from tests.signup_posts import event_url, signup_url
 from tests.subprocesses import BASE_DIR, run_python
 
@@ -99,6 +102,62 @@ def test_cookies_flagged_secure_and_session_cookie_httponly(
     assert session_cookie["secure"] is True
     assert session_cookie["httponly"] is True
     assert session_cookie["samesite"] == "Lax"
+
+
+@pytest.mark.parametrize("next_url", ["https://aanvaller.example/", "//aanvaller.example/"])
+def test_admin_login_with_an_off_site_next_lands_on_the_admin(client, admin_user, next_url):
+    # Act
+    response = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "password", "next": next_url},
+    )
+
+    # Assert: not the other site, and not Django's /accounts/profile/ (a 404 here).
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+
+
+# Timeouts: a stuck database or Redis ends in an answer, not a killed worker -------------------
+
+
+def test_gunicorn_timeout_is_longer_than_every_wait_inside_a_request(settings):
+    # Arrange
+    makefile = (BASE_DIR / "Makefile").read_text()
+    (gunicorn,) = re.findall(r"^GUNICORN_TIMEOUT \?= (\d+)$", makefile, flags=re.MULTILINE)
+    redis = ResilientRedisCache("redis://127.0.0.1:6379/0", {})._options
+
+    # Act
+    waits = {
+        "SQLite lock": settings.SQLITE_LOCK_TIMEOUT,
+        "connect, then the sign-up lock": settings.DATABASE_CONNECT_TIMEOUT
+        + settings.REGISTRATION_LOCK_TIMEOUT_MS / 1000,
+        "Redis": redis["socket_connect_timeout"] + redis["socket_timeout"],
+        "SMTP": settings.EMAIL_TIMEOUT,
+    }
+
+    # Assert
+    assert "--timeout $(GUNICORN_TIMEOUT)" in makefile
+    assert {name: wait for name, wait in waits.items() if wait >= int(gunicorn)} == {}
+
+
+CONNECT_OPTIONS = [
+    "-c",
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DATABASES['default']['OPTIONS'].get('connect_timeout'))",
+]
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout():
+    # Act
+    result = run_python(
+        CONNECT_OPTIONS,
+        DEBUG="1",
+        DATABASE_URL="postgres://participatielab@db.example.org:5432/participatielab",
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "3"
 
 
 # Start-up refuses an unsafe configuration -----------------------------------------------------

@@ -1,5 +1,7 @@
 """The site's own pages: Dutch error pages that leak nothing, and the health checks."""
 
+import socket
+
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -9,6 +11,7 @@ from django.urls import include, path
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.signup_posts import row_counts, signup_data, signup_url
+from tests.subprocesses import run_python
 
 
 def _raise_for_the_500_page(request):
@@ -106,10 +109,26 @@ def test_health_check_answers_ok_without_cookie_or_personal_data(client, sign_up
 
     # Assert
     assert response.status_code == 200
-    assert response.content == b"ok"
     assert len(response.cookies) == 0
     assert "Set-Cookie" not in response.headers
     assert b"geheim" not in response.content.lower()
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_health_ready_names_each_part_it_checked(client, db):
+    # Act
+    response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "limits": "ok",
+        "mail": {"oldest_unsent_seconds": 0},
+    }
+    assert response["X-Oldest-Unsent-Mail"] == "0"
 
 
 def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
@@ -124,7 +143,23 @@ def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
 
     # Assert
     assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "down", "cache": "ok"}
     assert len(response.cookies) == 0
+
+
+def test_health_ready_says_limits_degraded_without_their_table(client, db, settings):
+    # Arrange: a deployment that skipped `createcachetable`.
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "LOCATION": "no_such_table"},
+    }
+
+    # Act
+    response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["limits"]) == ("degraded", "degraded")
 
 
 def test_health_live_answers_without_database(client, db, monkeypatch, django_assert_num_queries):
@@ -180,3 +215,51 @@ def test_media_serves_nothing_but_stored_images(client, db, path):
 
     # Assert
     assert response.status_code == 404
+
+
+# A database host that accepts connections and never answers -----------------------------------
+
+HEALTH_CHECKS_IN_A_CHILD = [
+    "-c",
+    "import time, django; django.setup()\n"
+    "from django.test import Client\n"
+    "for url in ('/healthz/live', '/healthz'):\n"
+    "    started = time.monotonic()\n"
+    "    status = Client().get(url).status_code\n"
+    "    print(url, status, round(time.monotonic() - started, 1))",
+]
+
+
+@pytest.fixture
+def silent_database_host():
+    """A local port that accepts TCP connections (the kernel completes them into the listen
+    backlog) and never says a word: the database host that hung workers for 30 s."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener.getsockname()[1]
+
+
+def test_health_checks_answer_when_the_database_host_never_answers(silent_database_host):
+    # Act: a fresh process, as a gunicorn worker would be, with the database on that port.
+    result = run_python(
+        HEALTH_CHECKS_IN_A_CHILD,
+        DEBUG="0",
+        SECRET_KEY="tests-only-not-a-secret",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"postgres://participatielab@127.0.0.1:{silent_database_host}/participatielab",
+        DATABASE_CONNECT_TIMEOUT="2",
+        timeout=30,  # without a connect timeout the child hangs and this raises
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    answers = {
+        url: (int(status), float(seconds))
+        for url, status, seconds in (line.split() for line in result.stdout.splitlines())
+    }
+    assert answers["/healthz/live"][0] == 200
+    assert answers["/healthz"][0] == 503
+    # A bound on a hang, not a speed measurement: 2 s connect timeout, well under 10 s.
+    assert answers["/healthz"][1] < 10

@@ -328,7 +328,7 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
     "personal data erased": (
         lambda s: s["staff"].post(
             reverse("admin:registrations_registration_personal_data"),
-            {"email": "anna@example.org"},
+            {"email": "anna@example.org", "action": "erase"},
         ),
         {"overview"},  # the dietary wish goes
     ),

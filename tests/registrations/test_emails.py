@@ -17,7 +17,14 @@ from icalendar import Calendar
 
 from registrations import outbox
 from registrations.changes import cancel_attendee, cancel_registration
-from registrations.models import MailKind, MailStatus, OutboxMail, Registration, Status
+from registrations.models import (
+    MailKind,
+    MailStatus,
+    Organisation,
+    OutboxMail,
+    Registration,
+    Status,
+)
 from registrations.signup import AttendeeData, add_attendee
 from tests.factories import ContactFactory, EventFactory, ThemeSessionFactory
 from tests.mail_servers import make_due_now
@@ -293,7 +300,7 @@ def test_staff_notice_for_a_change_goes_to_the_event_address(
     # Assert
     (notice,) = mails_to(mailoutbox, expected)
     assert notice.subject == "[Participatielab] Wijziging: Huurdersvereniging De Linde"
-    assert "Piet Voorbeeld is afgemeld." in notice.body
+    assert "Afgemeld: Piet Voorbeeld." in notice.body
 
 
 def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
@@ -321,8 +328,8 @@ def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
     # Assert
     (person,) = mails_to(mailoutbox, "karin@example.org")
     (staff,) = [m for m in mailoutbox if m.subject.startswith("[Participatielab]")]
-    assert "The place for Ben Example has been cancelled." in person.body
-    assert "Ben Example is afgemeld." in staff.body
+    assert "Cancelled: Ben Example." in person.body
+    assert "Afgemeld: Ben Example." in staff.body
 
 
 def test_change_mail_goes_to_everyone_still_coming_once(
@@ -349,7 +356,7 @@ def test_change_mail_goes_to_everyone_still_coming_once(
         "nieuw@example.org",
         "piet@example.org",
     ]
-    assert all("Nieuw Lid is toegevoegd." in m.body for m in changes)
+    assert all("Toegevoegd: Nieuw Lid." in m.body for m in changes)
 
 
 # Resending from the sign-up ------------------------------------------------------------------
@@ -591,3 +598,71 @@ def test_reminder_carries_the_calendar_entry(reminder_setup, mailoutbox, send_qu
     (reminder,) = mails_to(mailoutbox, "first@example.org")
     assert reminder.cc == []
     assert str(calendar_entry(reminder)["uid"]) == f"registration-{first.pk}@participatielab"
+
+
+# What someone typed never starts a line of a mail ---------------------------------------------
+
+FORGED_LINE = "Status: betaald"
+
+
+def lines_starting_with(message, text: str) -> list[str]:
+    return [line for line in message.body.splitlines() if line.startswith(text)]
+
+
+def test_mails_keep_stored_line_breaks_out_of_their_lines(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: line breaks stored before they were refused, in every field a mail shows.
+    registration = sign_up(event, three_members(event)[:2])
+    send_queued_mail()
+    mailoutbox.clear()
+    forged = f"\n{FORGED_LINE}"
+    Registration.objects.filter(pk=registration.pk).update(
+        contact_name="Karin" + forged,
+        contact_phone="030" + forged,
+        remarks="Graag koffie." + forged,
+    )
+    Organisation.objects.filter(pk=registration.organisation_id).update(name="De Linde" + forged)
+    registration.attendees.update(name="Piet" + forged, dietary_wishes="geen" + forged)
+
+    # Act
+    outbox.queue_new_signup(registration)
+    send_queued_mail()
+
+    # Assert
+    staff = mails_to(mailoutbox, settings.STAFF_NOTIFICATION_EMAIL)[0]
+    people = [m for m in mailoutbox if m is not staff]
+    assert len(people) == 2
+    assert staff.subject == (f"[Participatielab] Nieuwe aanmelding: De Linde {FORGED_LINE} (2)")
+    assert lines_starting_with(staff, "Status:") == ["Status: aangemeld"]
+    assert "> Status: betaald" in staff.body.splitlines()
+    for person in people:
+        assert lines_starting_with(person, "Status:") == []
+    assert sorted(person.body.splitlines()[0] for person in people) == [
+        f"Beste Karin {FORGED_LINE},",
+        f"Beste Piet {FORGED_LINE},",
+    ]
+
+
+def test_change_summary_starts_with_our_words_not_a_name(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: a colleague "named" like a line of the mail.
+    registration = sign_up(event, three_members(event)[:1])
+    send_queued_mail()
+    mailoutbox.clear()
+
+    # Act
+    add_attendee(
+        registration=registration,
+        attendee=AttendeeData(
+            name=FORGED_LINE, email="nieuw@example.org", session_id=event.sessions.first().pk
+        ),
+    )
+    send_queued_mail()
+
+    # Assert
+    assert mailoutbox
+    for message in mailoutbox:
+        assert lines_starting_with(message, FORGED_LINE) == []
+        assert f"Toegevoegd: {FORGED_LINE}." in message.body

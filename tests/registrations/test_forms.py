@@ -1,4 +1,5 @@
-"""The sign-up form's quiet guards against bots: a honeypot field and a minimum fill time."""
+"""The sign-up form's own checks: a honeypot, a minimum fill time, a token good for one
+sending, and one-line fields cleaned before the domain sees them."""
 
 import re
 import time
@@ -8,7 +9,8 @@ from django.core import signing
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
-from registrations.forms import STARTED_SALT
+from registrations.availability import sessions_with_seats
+from registrations.forms import STARTED_SALT, AttendeeForm, SignupForm
 from tests.signup_posts import row_counts, signup_data, signup_url
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +111,79 @@ def test_staff_signup_form_skips_the_bot_guards(adviser_client, event, settings)
     # Assert
     assert response.status_code == 302
     assert row_counts() == (1, 1, 1)
+
+
+def test_signup_token_is_good_for_one_sending(client, event, settings):
+    # Arrange: a form shown once, long enough ago.
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    started = signing.dumps(time.time() - 5, salt=STARTED_SALT)
+    first = signup_data([("Lid", "lid@example.org", session)], started=started)
+    again = signup_data(
+        [("Ander Lid", "ander@example.org", session)],
+        started=started,
+        organisation_name="Huurdersraad Anders",
+        contact_email="ander@example.org",
+    )
+
+    # Act
+    accepted = client.post(signup_url(event), first)
+    replayed = client.post(signup_url(event), again)
+
+    # Assert
+    assert accepted.status_code == 302
+    assert replayed.status_code == 200
+    assertContains(replayed, "Dit formulier is al een keer verstuurd")
+    assert row_counts() == (1, 1, 1)
+    assert started_token_from_page(replayed) != started
+
+
+def test_signup_token_used_by_a_refused_sending_is_not_good_again(client, event, settings):
+    # Arrange: the first sending lacks the consent, so it is refused.
+    settings.SIGNUP_MIN_SECONDS = 3
+    session = event.sessions.first()
+    started = signing.dumps(time.time() - 5, salt=STARTED_SALT)
+    refused_data = signup_data([("Lid", "lid@example.org", session)], started=started)
+    del refused_data["consent"]
+
+    # Act
+    refused = client.post(signup_url(event), refused_data)
+    replayed = client.post(
+        signup_url(event), signup_data([("Lid", "lid@example.org", session)], started=started)
+    )
+
+    # Assert: the refused page carries a new token; the old one stays used.
+    assert started_token_from_page(refused) != started
+    assertContains(replayed, "Dit formulier is al een keer verstuurd")
+    assert row_counts() == (0, 0, 0)
+
+
+def test_signup_forms_clean_one_line_fields_before_the_domain_sees_them(event):
+    # Arrange
+    session = event.sessions.first()
+    data = signup_data(
+        [("Piet\nStatus: betaald", "piet@example.org", session)],
+        organisation_name="De Linde\r\nBetaald: ja",
+        contact_name="Karin\nStatus: betaald",
+        contact_phone="030\n1234567",
+    )
+    data["members-0-dietary_wishes"] = "geen\nvlees"
+
+    # Act
+    form = SignupForm(data)
+    member = AttendeeForm(
+        data, prefix="members-0", event=event, sessions=sessions_with_seats(event)
+    )
+
+    # Assert
+    assert form.is_valid(), form.errors
+    assert member.is_valid(), member.errors
+    assert [form.cleaned_data[name] for name in ("organisation_name", "contact_name")] == [
+        "De Linde Betaald: ja",
+        "Karin Status: betaald",
+    ]
+    assert form.cleaned_data["contact_phone"] == "030 1234567"
+    assert (member.cleaned_data["name"], member.cleaned_data["dietary_wishes"]) == (
+        "Piet Status: betaald",
+        "geen vlees",
+    )

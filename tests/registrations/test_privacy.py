@@ -10,6 +10,7 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
+from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations import reminders
 from registrations.changes import cancel_attendee
@@ -101,9 +102,9 @@ def test_personal_data_export_and_erase_by_superuser(
     client.force_login(admin_user)
 
     # Act
-    export = client.get(personal_data_url, {"email": "JAN@example.org", "format": "json"})
-    erase = client.post(personal_data_url, {"email": "jan@example.org"})
-    after = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
+    export = client.post(personal_data_url, {"email": "JAN@example.org", "action": "export"})
+    erase = client.post(personal_data_url, {"email": "jan@example.org", "action": "erase"})
+    after = client.post(personal_data_url, {"email": "jan@example.org", "action": "export"})
 
     # Assert
     assert export.status_code == 200
@@ -137,8 +138,8 @@ def test_personal_data_erase_refused_without_delete_permission(
     state_before = db_state()
 
     # Act
-    lookup = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
-    erase = client.post(personal_data_url, {"email": "jan@example.org"})
+    lookup = client.post(personal_data_url, {"email": "jan@example.org", "action": "export"})
+    erase = client.post(personal_data_url, {"email": "jan@example.org", "action": "erase"})
 
     # Assert
     assert lookup.status_code == 200
@@ -149,8 +150,8 @@ def test_personal_data_erase_refused_without_delete_permission(
 def test_personal_data_page_sends_anonymous_to_login(client, personal_data_url):
     # Act
     responses = [
-        client.get(personal_data_url, {"email": "jan@example.org", "format": "json"}),
-        client.post(personal_data_url, {"email": "jan@example.org"}),
+        client.post(personal_data_url, {"email": "jan@example.org", "action": "export"}),
+        client.post(personal_data_url, {"email": "jan@example.org", "action": "erase"}),
     ]
 
     # Assert
@@ -226,3 +227,23 @@ def test_erase_removes_the_address_and_the_name_from_the_outbox(sign_up, event, 
         "karin@example.org",
         "atrive@example.org",
     }
+
+
+def test_personal_data_lookup_takes_the_address_by_post_only(
+    client, sign_up, event, admin_user, personal_data_url
+):
+    # Arrange
+    sign_up(event, [("Jan Lid", "jan@example.org", event.sessions.first())])
+    client.force_login(admin_user)
+
+    # Act
+    by_url = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
+    by_post = client.post(personal_data_url, {"email": "jan@example.org", "action": "search"})
+
+    # Assert: an address in the URL lands in access logs; it is not looked up.
+    assert by_url.status_code == 200
+    assert by_url["Content-Type"].startswith("text/html")
+    assertNotContains(by_url, "Jan Lid")
+    assertContains(by_post, "Jan Lid")
+    assertContains(by_post, '<form method="post">', count=3)
+    assertNotContains(by_post, "?email=")

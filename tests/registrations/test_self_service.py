@@ -171,7 +171,7 @@ def test_move_changes_the_session_and_mails_a_summary(
     assert attendee.session == target
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
     (summary,) = contact_mails(mailoutbox)
-    assert "Bestuurslid lid 0 gaat naar de sessie ‘Werksessie’." in summary.body
+    assert "Andere themasessie: Bestuurslid lid 0 gaat naar ‘Werksessie’." in summary.body
 
 
 def test_move_into_a_full_session_is_refused(client, event, sign_up, mailoutbox, send_queued_mail):
@@ -249,7 +249,7 @@ def test_cancel_one_of_three_lowers_the_price_and_mails_a_summary(
     assertContains(page, "<strong>€ 85,00</strong>", count=1)
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
     (summary,) = contact_mails(mailoutbox)
-    assert "Bestuurslid lid 1 is afgemeld." in summary.body
+    assert "Afgemeld: Bestuurslid lid 1." in summary.body
     assert sorted(registration.attendees.values_list("email", "status")) == [
         ("lid0@example.org", Status.CONFIRMED),
         ("lid1@example.org", Status.CANCELLED),
@@ -384,8 +384,11 @@ def test_add_with_an_email_already_at_the_event_is_refused(client, event, sign_u
         add_data("Joop", "Joop@Example.org", event.sessions.first()),
     )
 
-    # Assert
-    assertContains(response, "joop@example.org is al aangemeld voor deze bijeenkomst.", count=1)
+    # Assert: refused, without saying that Joop is signed up elsewhere.
+    assertContains(
+        response, "Dit e-mailadres kunnen wij niet aan uw aanmelding toevoegen.", count=1
+    )
+    assertNotContains(response, "aangemeld voor deze bijeenkomst")
     assert snapshot(registration) == before
     assert Attendee.objects.filter(email__iexact="joop@example.org").count() == 1
 
@@ -559,3 +562,70 @@ def test_self_service_cancel_failing_halfway_writes_nothing(
     # Assert
     assert Status.CANCELLED in [row[2] for row in seen[0]["attendees"]]  # really halfway
     assert db_state() == state_before
+
+
+# What a refusal tells whoever holds a link ----------------------------------------------------
+
+
+def error_messages(response) -> list[str]:
+    """Return the messages shown next to the add form's fields."""
+    return [str(m) for field in response.context["add_form"].errors.values() for m in field]
+
+
+def test_add_to_a_full_event_answers_alike_for_signed_up_and_unknown_addresses(
+    client, event, sign_up
+):
+    # Arrange: a full event (no waiting list); Joop, of another organisation, is in it.
+    event.capacity = 2
+    event.save()
+    sign_up(
+        event,
+        [("Joop", "joop@example.org", event.sessions.first())],
+        organisation_name="Bewonersraad De Eik",
+        contact_email="joop@example.org",
+    )
+    registration = sign_up(event, [("Anna Lid", "anna@example.org", event.sessions.last())])
+    url = action_url(registration, "add_colleague")
+    session = event.sessions.first()
+
+    # Act
+    signed_up_elsewhere = client.post(url, add_data("Joop", "joop@example.org", session))
+    unknown = client.post(url, add_data("Niemand", "niemand@example.org", session))
+
+    # Assert: the places are checked before the address, so both get the same answer.
+    assert error_messages(signed_up_elsewhere) == error_messages(unknown)
+    assert error_messages(unknown) == [
+        "Deze bijeenkomst heeft niet genoeg plaatsen meer voor uw groep."
+    ]
+
+
+def test_add_of_an_address_already_in_this_signup_names_it(client, event, sign_up):
+    # Arrange
+    registration = sign_up(event, members_of(event, 1))
+
+    # Act
+    response = client.post(
+        action_url(registration, "add_colleague"),
+        add_data("Dubbel", "lid0@example.org", event.sessions.first()),
+    )
+
+    # Assert: that address is on this page already; saying so reveals nothing.
+    assert error_messages(response) == ["lid0@example.org staat al in deze aanmelding."]
+
+
+# Personal data is not kept by browsers or proxies ---------------------------------------------
+
+
+def test_manage_page_and_refused_changes_are_not_stored(client, event, sign_up):
+    # Arrange
+    registration = sign_up(event, members_of(event, 1))
+
+    # Act
+    page = client.get(registration.get_absolute_url())
+    refused = client.post(action_url(registration, "cancel_all"), {})
+
+    # Assert
+    assert refused.status_code == 200  # the page again, with "tick the box"
+    for response in (page, refused):
+        assert "no-store" in response.headers["Cache-Control"]
+        assertContains(response, "karin@example.org")
