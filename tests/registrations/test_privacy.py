@@ -10,8 +10,13 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from registrations.models import Attendee, Invoice, Status
-from registrations.privacy import ANONYMOUS_NAME
+from registrations.models import Attendee, Invoice, Registration, Status
+from registrations.privacy import (
+    ANONYMOUS_NAME,
+    anonymise_registrations,
+    erase_personal_data,
+    personal_data_of,
+)
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 
@@ -154,3 +159,137 @@ def test_personal_data_page_sends_anonymous_to_login(client, personal_data_url):
     for response in responses:
         assert response.status_code == 302
         assert response.headers["Location"].startswith("/admin/login/")
+
+
+# The domain functions behind the page and the command ---------------------------------------
+
+
+def test_erase_personal_data_finds_an_address_whatever_its_capitals(event, sign_up):
+    # Arrange: stored with capitals as the person typed it; staff type it otherwise.
+    session = event.sessions.first()
+    registration = sign_up(
+        event,
+        [("Jan Lid", "Jan.Lid@Example.org", session)],
+        contact_email="JAN.LID@example.org",
+        contact_name="Jan Lid",
+    )
+    other = sign_up(
+        event,
+        [("Piet Ander", "piet@example.org", session)],
+        organisation_name="Huurdersraad Anders",
+        contact_email="piet@example.org",
+    )
+
+    # Act
+    changed = erase_personal_data(email=" jan.lid@EXAMPLE.org ")
+
+    # Assert
+    assert changed == 2
+    registration.refresh_from_db()
+    assert (registration.contact_name, registration.contact_email) == (
+        ANONYMOUS_NAME,
+        f"anoniem-r{registration.pk}@example.invalid",
+    )
+    attendee = registration.attendees.get()
+    assert (attendee.name, attendee.email) == (
+        ANONYMOUS_NAME,
+        f"anoniem-{attendee.pk}@example.invalid",
+    )
+    other.refresh_from_db()
+    assert other.contact_email == "piet@example.org"
+    assert other.attendees.get().name == "Piet Ander"
+
+
+def test_personal_data_of_finds_an_address_whatever_its_capitals(event, sign_up):
+    # Arrange
+    sign_up(
+        event,
+        [("Jan Lid", "Jan.Lid@Example.org", event.sessions.first(), "glutenvrij")],
+        contact_email="JAN.LID@example.org",
+        contact_name="Jan Lid",
+        contact_phone="030 123 45 67",
+    )
+
+    # Act
+    found = personal_data_of(" jan.lid@example.ORG ")
+
+    # Assert
+    ((contact,), (member,)) = found["as_contact_person"], found["as_attendee"]
+    assert (contact["name"], contact["email"], contact["phone"]) == (
+        "Jan Lid",
+        "JAN.LID@example.org",
+        "030 123 45 67",
+    )
+    assert (member["name"], member["email"], member["dietary_wishes"]) == (
+        "Jan Lid",
+        "Jan.Lid@Example.org",
+        "glutenvrij",
+    )
+
+
+@pytest.mark.parametrize("how", ["erase", "anonymise"])
+def test_removing_personal_data_also_removes_the_mail_error(event, sign_up, how):
+    # Arrange: the last SMTP error quotes the address ("550 jan@example.org: no such user").
+    registration = sign_up(
+        event,
+        [("Jan Lid", "jan@example.org", event.sessions.first())],
+        contact_email="jan@example.org",
+    )
+    Registration.objects.filter(pk=registration.pk).update(
+        mail_error="550 5.1.1 <jan@example.org>: no such user"
+    )
+
+    # Act
+    if how == "erase":
+        erase_personal_data(email="jan@example.org")
+    else:
+        anonymise_registrations(registrations=Registration.objects.filter(pk=registration.pk))
+
+    # Assert
+    registration.refresh_from_db()
+    assert registration.mail_error == ""
+    assert "jan@example.org" not in str(personal_data_snapshot(registration))
+
+
+def personal_data_snapshot(registration) -> list:
+    """Return every value of the sign-up and its members that could hold personal data."""
+    return [
+        Registration.objects.filter(pk=registration.pk).values().get(),
+        list(registration.attendees.values()),
+    ]
+
+
+def test_anonymise_registrations_twice_counts_once_and_keeps_the_first_date(event, sign_up):
+    # Arrange
+    registration = sign_up(event, [("Jan Lid", "jan@example.org", event.sessions.first())])
+    selection = Registration.objects.filter(pk=registration.pk)
+    first_time = timezone.now() - datetime.timedelta(days=1)
+    assert anonymise_registrations(registrations=selection, now=first_time) == 1
+    before = personal_data_snapshot(registration)
+
+    # Act
+    count = anonymise_registrations(registrations=selection)
+
+    # Assert
+    assert count == 0
+    assert personal_data_snapshot(registration) == before
+    registration.refresh_from_db()
+    assert registration.anonymised_at == first_time
+
+
+def test_anonymise_old_events_command_twice_reports_none_the_second_time(sign_up):
+    # Arrange
+    old_event = EventFactory()
+    sign_up(old_event, [("Oud Lid", "oud@example.org", ThemeSessionFactory(event=old_event))])
+    past = timezone.localdate() - datetime.timedelta(days=400)
+    type(old_event).objects.filter(pk=old_event.pk).update(date=past)
+    call_command("anonymise_old_events", months=12, stdout=io.StringIO())
+    anonymised_at = Registration.objects.get().anonymised_at
+
+    # Act
+    out = io.StringIO()
+    call_command("anonymise_old_events", months=12, stdout=out)
+
+    # Assert
+    assert Registration.objects.get().anonymised_at == anonymised_at
+    assert out.getvalue().startswith("Anonymised 0 sign-up(s) of events before ")
