@@ -8,6 +8,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from registrations.admin.attendees import AttendeeAdminForm
 from registrations.changes import (
@@ -451,3 +452,146 @@ def test_change_organisation_to_the_same_one_changes_nothing(pair):
 
     # Assert
     assert every_row() == before
+
+
+# The deadline for moves, and changes only staff make ---------------------------------------
+
+
+def test_move_attendee_by_the_public_until_the_deadline_not_after(pair, event):
+    # Arrange
+    anna = pair.attendees.get(name="Anna")
+    deadline = event.registration_deadline
+    target = event.sessions.get(title="Jaarcyclus")
+
+    # Act
+    moved = move_attendee(attendee=anna, session=target, by_staff=False, now=deadline)
+    error = refusal(
+        move_attendee,
+        attendee=anna,
+        session=event.sessions.get(title="Werksessie"),
+        by_staff=False,
+        now=deadline + MOMENT,
+    )
+
+    # Assert
+    assert moved.session == target
+    assert where(error) == ("deadline_passed", None)
+
+
+def test_move_attendee_by_staff_after_the_deadline_is_accepted(pair, event):
+    # Act
+    moved = move_attendee(
+        attendee=pair.attendees.get(name="Anna"),
+        session=event.sessions.get(title="Jaarcyclus"),
+        by_staff=True,
+        now=event.registration_deadline + datetime.timedelta(days=10),
+    )
+
+    # Assert
+    assert moved.session.title == "Jaarcyclus"
+
+
+def test_staff_corrections_after_the_deadline_are_accepted(pair, event):
+    # Arrange: the sign-up period is over; staff still correct names and organisations.
+    type(event).objects.filter(pk=event.pk).update(
+        registration_deadline=timezone.now() - datetime.timedelta(days=1)
+    )
+    other = OrganisationFactory(name="Huurdersraad Anders")
+
+    # Act
+    change_attendee_details(
+        attendee=pair.attendees.get(name="Anna"),
+        name="Anna de Vries",
+        email="anna@example.org",
+        dietary_wishes="",
+    )
+    change_organisation(registration=pair, organisation=other)
+
+    # Assert
+    pair.refresh_from_db()
+    assert pair.organisation == other
+    assert pair.attendees.filter(name="Anna de Vries").exists()
+
+
+def test_move_attendee_refusals_say_why(pair, event):
+    # Arrange
+    anna = pair.attendees.get(name="Anna")
+    bert = pair.attendees.get(name="Bert")
+    cancel_attendee(attendee=bert, by_staff=True)
+
+    # Act
+    errors = [
+        refusal(move_attendee, attendee=anna, session=ThemeSessionFactory(), by_staff=True),
+        refusal(move_attendee, attendee=bert, session=event.sessions.last(), by_staff=True),
+    ]
+
+    # Assert
+    assert [error.message for error in errors] == [
+        "Kies een themasessie van deze bijeenkomst.",
+        "Deze deelnemer is afgemeld en kan niet worden verplaatst.",
+    ]
+
+
+# What the contact person is told ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("change", "line"),
+    [
+        (
+            lambda pair: move_attendee(
+                attendee=pair.attendees.get(name="Anna"),
+                session=pair.event.sessions.get(title="Jaarcyclus"),
+                by_staff=False,
+            ),
+            "Anna gaat naar de sessie ‘Jaarcyclus’.",
+        ),
+        (
+            lambda pair: cancel_attendee(attendee=pair.attendees.get(name="Bert"), by_staff=False),
+            "Bert is afgemeld.",
+        ),
+        (
+            lambda pair: cancel_registration(registration=pair, by_staff=False),
+            "De hele aanmelding is afgemeld.",
+        ),
+    ],
+    ids=["move", "cancel-one", "cancel-all"],
+)
+def test_each_change_tells_the_contact_what_changed(
+    pair, mailoutbox, django_capture_on_commit_callbacks, change, line
+):
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        change(pair)
+
+    # Assert
+    (mail,) = [m for m in mailoutbox if m.to == ["karin@example.org"]]
+    assert line in mail.body
+
+
+# Freed places go to the waiting list --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cancel",
+    [
+        lambda leaving: cancel_attendee(attendee=leaving.attendees.get(), by_staff=False),
+        lambda leaving: cancel_registration(registration=leaving, by_staff=False),
+    ],
+    ids=["one", "all"],
+)
+def test_cancelling_moves_the_waiting_group_in(event, sign_up, cancel):
+    # Arrange
+    event.has_waiting_list = True
+    event.save(update_fields=["has_waiting_list"])
+    full = ThemeSessionFactory(event=event, title="Vol", capacity=1)
+    leaving = sign_up(event, [("Piet", "piet@example.org", full)], organisation_name="Eerste")
+    waiting = sign_up(event, [("Anna", "anna@example.org", full)])
+
+    # Act
+    cancel(leaving)
+
+    # Assert
+    waiting.refresh_from_db()
+    assert waiting.status == Status.CONFIRMED
+    assert invoice_of(waiting) == (1, Decimal("50.00"))

@@ -674,3 +674,23 @@ def test_export_of_an_admin_selection_made_with_a_search_and_a_sort_has_each_row
         ("Anna de Vries", "Huurdersvereniging De Brug"),
         ("Jan-Willem", "Huurdersvereniging De Brug"),
     ]
+
+
+def test_export_writes_amsterdam_time_whatever_the_servers_zone(
+    client, admin_user, event, sign_up, settings
+):
+    # Arrange: a server that runs on UTC; Anna signed up at 15:30 UTC in May (summer time).
+    settings.TIME_ZONE = "UTC"
+    sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    signed_up = datetime.datetime(2030, 5, 15, 15, 30, tzinfo=datetime.UTC)
+    Attendee.objects.update(created_at=signed_up)
+    client.force_login(admin_user)
+    url = reverse("admin:theme_sessions_event_export", args=[event.pk])
+
+    # Act
+    excel = read_export(client.get(url), flavour="excel-nl")
+    standard = read_export(client.get(url, {"format": "csv"}), flavour="csv")
+
+    # Assert
+    assert excel[0]["Aangemeld op"] == "15-05-2030 17:30"
+    assert standard[0]["Aangemeld op"] == "2030-05-15T17:30:00+02:00"

@@ -10,6 +10,7 @@ from django.urls import reverse
 from registrations.changes import cancel_attendee
 from registrations.invoices import (
     invoice_for,
+    invoice_status,
     mark_invoices_paid,
     payment_status,
     recompute_invoice,
@@ -183,3 +184,57 @@ def test_invoice_for_returns_the_organisations_one_invoice_per_event(event):
     assert again == first
     assert other_event != first
     assert Invoice.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_mark_paid_goes_on_past_an_invoice_that_was_already_paid(event, sign_up):
+    # Arrange: "Alfa" (first by name) has paid; "Bravo" and "Charlie" have not.
+    session = event.sessions.first()
+    invoices = [
+        sign_up(
+            event, [(name, f"{name.lower()}@example.org", session)], organisation_name=name
+        ).invoice
+        for name in ["Alfa", "Bravo", "Charlie"]
+    ]
+    mark_invoices_paid(invoices=invoices[:1], now=PAID_AT)
+
+    # Act
+    changed = mark_invoices_paid(invoices=invoices)
+
+    # Assert
+    assert changed == 2
+    assert [paid(invoice)[1] for invoice in invoices] == [Decimal("50.00")] * 3
+
+
+@pytest.mark.django_db
+def test_recompute_invoice_keeps_a_payment_recorded_meanwhile(event, sign_up):
+    # Arrange: a writer holds the invoice as it was read before staff marked it paid.
+    registration = sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    read_before = Invoice.objects.select_related("event").get(pk=registration.invoice_id)
+    mark_invoices_paid(invoices=[read_before], now=PAID_AT)
+
+    # Act
+    recompute_invoice(read_before)
+
+    # Assert
+    assert paid(Invoice.objects.get(pk=registration.invoice_id)) == (
+        Decimal("50.00"),
+        Decimal("50.00"),
+        PAID_AT,
+    )
+
+
+@pytest.mark.django_db
+def test_invoice_status_reads_the_payment(event, sign_up):
+    # Arrange
+    registration = sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    invoice = registration.invoice
+    before = invoice_status(invoice)
+    mark_invoices_paid(invoices=[invoice], now=PAID_AT)
+
+    # Act
+    invoice.refresh_from_db()
+    after = invoice_status(invoice)
+
+    # Assert
+    assert (before, after) == ("open", "betaald")

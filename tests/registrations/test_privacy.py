@@ -293,3 +293,111 @@ def test_anonymise_old_events_command_twice_reports_none_the_second_time(sign_up
     # Assert
     assert Registration.objects.get().anonymised_at == anonymised_at
     assert out.getvalue().startswith("Anonymised 0 sign-up(s) of events before ")
+
+
+def test_personal_data_of_lists_every_stored_field(event, sign_up):
+    # Arrange
+    session = event.sessions.first()
+    registration = sign_up(
+        event,
+        [("Jan Lid", "jan@example.org", session, "halal")],
+        organisation_name="Huurdersvereniging De Linde",
+        contact_name="Jan Lid",
+        contact_email="jan@example.org",
+        contact_phone="030 123 45 67",
+        remarks="Graag bij de deur.",
+    )
+    attendee = registration.attendees.get()
+
+    # Act
+    found = personal_data_of("jan@example.org")
+
+    # Assert
+    assert found == {
+        "email": "jan@example.org",
+        "as_contact_person": [
+            {
+                "event": str(event),
+                "organisation": "Huurdersvereniging De Linde",
+                "name": "Jan Lid",
+                "email": "jan@example.org",
+                "phone": "030 123 45 67",
+                "remarks": "Graag bij de deur.",
+                "status": "confirmed",
+                "signed_up_at": registration.created_at.isoformat(),
+                "consent_at": registration.consent_at.isoformat(),
+                "privacy_version": "test",
+            }
+        ],
+        "as_attendee": [
+            {
+                "event": str(event),
+                "organisation": "Huurdersvereniging De Linde",
+                "name": "Jan Lid",
+                "email": "jan@example.org",
+                "session": session.title,
+                "dietary_wishes": "halal",
+                "status": "confirmed",
+                "signed_up_at": attendee.created_at.isoformat(),
+            }
+        ],
+    }
+
+
+@pytest.mark.parametrize("labs", [1, 4], ids=["one-lab", "four-labs"])
+def test_personal_data_lookup_query_count_does_not_grow(
+    admin_client, sign_up, personal_data_url, django_assert_num_queries, labs
+):
+    # Arrange: the same person signed up for `labs` labs, as contact and as member.
+    for n in range(labs):
+        lab_event = EventFactory()
+        sign_up(
+            lab_event,
+            [("Jan Lid", "jan@example.org", ThemeSessionFactory(event=lab_event))],
+            organisation_name=f"Huurdersvereniging {n}",
+            contact_email="jan@example.org",
+        )
+    admin_client.get(reverse("admin:index"))  # the session and user are read once first
+
+    # Act / Assert: the session, the user, the sign-ups and the board members.
+    with django_assert_num_queries(4):
+        response = admin_client.get(
+            personal_data_url, {"email": "jan@example.org", "format": "json"}
+        )
+    assert len(response.json()["as_attendee"]) == labs
+
+
+def test_erase_personal_data_counts_every_row_it_changed(sign_up):
+    # Arrange: Jan came to two labs, once also as the contact person.
+    for n in range(2):
+        lab_event = EventFactory()
+        sign_up(
+            lab_event,
+            [("Jan Lid", "jan@example.org", ThemeSessionFactory(event=lab_event))],
+            contact_email="jan@example.org" if n == 0 else "karin@example.org",
+        )
+
+    # Act
+    changed = erase_personal_data(email="jan@example.org")
+
+    # Assert
+    assert changed == 3
+    assert not Attendee.objects.filter(name="Jan Lid").exists()
+
+
+def test_anonymise_registrations_counts_each_sign_up(event, sign_up):
+    # Arrange
+    session = event.sessions.first()
+    for name in ["Jan", "Piet", "Kees"]:
+        sign_up(
+            event,
+            [(name, f"{name.lower()}@example.org", session)],
+            organisation_name=f"Huurders {name}",
+        )
+
+    # Act
+    count = anonymise_registrations(registrations=Registration.objects.all())
+
+    # Assert
+    assert count == 3
+    assert set(Registration.objects.values_list("contact_name", flat=True)) == {ANONYMOUS_NAME}

@@ -8,10 +8,12 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from pytest_django.asserts import assertContains
 
+from registrations import signup
 from registrations.changes import cancel_attendee, cancel_registration
 from registrations.errors import RegistrationError
 from registrations.models import Attendee, Registration, Status
@@ -618,3 +620,109 @@ def test_signup_page_shows_a_session_without_room_on_the_second_members_row(clie
     )
     forms = response.context["formset"].forms
     assert [bool(form.errors) for form in forms] == [False, True, False]
+
+
+# What a caller other than the form gets: the same checks, and clear messages ----------------
+
+
+def test_register_group_without_phone_or_remarks_stores_them_empty(event):
+    # Act: the staff's phone sign-up and commands may leave the optional fields out.
+    registration = register(event, [member("Anna", "anna@example.org", event.sessions.first())])
+
+    # Assert
+    registration.refresh_from_db()
+    assert (registration.contact_phone, registration.remarks) == ("", "")
+
+
+@pytest.mark.parametrize(
+    ("contact_email", "attendee_email", "contact_name"),
+    [
+        ("geen-adres", "anna@example.org", "Karin"),
+        ("karin@example.org", "anna@", "Karin"),
+        ("karin@example.org", "anna@example.org", "K" * 201),
+    ],
+    ids=["contact-address", "member-address", "name-too-long"],
+)
+def test_register_group_refuses_what_the_form_would_refuse(
+    event, contact_email, attendee_email, contact_name
+):
+    # Arrange: a command or script that skipped the form's checks.
+    before = db_state()
+
+    # Act
+    with pytest.raises(ValidationError):
+        register(
+            event,
+            [member("Anna", attendee_email, event.sessions.first())],
+            contact_email=contact_email,
+            contact_name=contact_name,
+        )
+
+    # Assert
+    assert db_state() == before
+
+
+def test_register_group_messages_say_what_to_do(event, sign_up):
+    # Arrange
+    session = event.sessions.first()
+    cancelled = sign_up(event, [("Anna", "anna@example.org", session)])
+    cancel_registration(registration=cancelled, by_staff=True)
+
+    # Act
+    errors = [
+        refusal(register, event, []),
+        refusal(
+            register,
+            event,
+            [
+                member("Bert", "bert@example.org", session),
+                member("Cor", "BERT@example.org", session),
+            ],
+        ),
+        refusal(
+            add_attendee,
+            registration=cancelled,
+            attendee=member("Bert", "bert@example.org", session),
+        ),
+    ]
+
+    # Assert
+    assert [error.message for error in errors] == [
+        "Meld ten minste één bestuurslid aan.",
+        "Elk bestuurslid heeft een eigen e-mailadres nodig.",
+        "Deze aanmelding is afgemeld. Meld u opnieuw aan via de website.",
+    ]
+
+
+def test_register_group_losing_the_race_for_an_address_is_a_refusal(event, sign_up, monkeypatch):
+    # Arrange: another sign-up took the address after the check (the database catches it).
+    session = event.sessions.first()
+    sign_up(event, [("Anna", "anna@example.org", session)], organisation_name="Eerste Kring")
+    monkeypatch.setattr(signup, "check_emails_free", lambda event, emails: None)
+
+    # Act
+    error = refusal(register, event, [member("Anna", "Anna@example.org", session)])
+
+    # Assert
+    assert (error.code, error.message) == (
+        "email_taken",
+        "Een van deze e-mailadressen is al aangemeld voor deze bijeenkomst.",
+    )
+
+
+def test_add_attendee_tells_the_contact_who_was_added(
+    event, sign_up, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Arrange
+    session = event.sessions.first()
+    registration = sign_up(event, [("Anna", "anna@example.org", session)])
+
+    # Act
+    with django_capture_on_commit_callbacks(execute=True):
+        add_attendee(
+            registration=registration, attendee=member("Bert", "bert@example.org", session)
+        )
+
+    # Assert
+    (mail,) = [m for m in mailoutbox if m.to == ["karin@example.org"]]
+    assert "Bert is toegevoegd." in mail.body

@@ -15,6 +15,7 @@ from registrations.models import Attendee, Registration, Status
 from registrations.waiting_list import admit_from_waiting_list, refresh_event
 from tests.admin_posts import run_action
 from tests.db_checks import db_state
+from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import signup_data, signup_url
 
 pytestmark = pytest.mark.django_db
@@ -364,3 +365,52 @@ def test_promoted_group_counts_as_unconfirmed_until_its_mail_is_out(
     # Assert
     waiting.refresh_from_db()
     assert (waiting.status, waiting.confirmation_sent_at) == (Status.CONFIRMED, None)
+
+
+def test_places_freed_at_one_lab_never_go_to_another_labs_waiting_list(full_lab, sign, event):
+    # Arrange: another lab with its own full session and a waiting group.
+    other_event = EventFactory(has_waiting_list=True)
+    other_session = ThemeSessionFactory(event=other_event, capacity=1)
+    sign(other_event, other_session, "elders")
+    elsewhere = sign(other_event, other_session, "wachtend")
+    lab_event, session = full_lab
+    first = sign(lab_event, session, "first", size=2)
+
+    # Act
+    cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(elsewhere) == WAITING_ONE
+
+
+def test_cancel_after_the_waiting_list_was_switched_off_leaves_the_queue_waiting(full_lab, sign):
+    # Arrange: a pair waits; then staff switch the waiting list off. One place comes free,
+    # not enough for the pair.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    pair = sign(event, session, "pair", size=2)
+    type(event).objects.filter(pk=event.pk).update(has_waiting_list=False)
+
+    # Act
+    cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(pair) == WAITING_TWO
+    assert first.attendees.filter(status=Status.CANCELLED).count() == 1
+
+
+def test_admit_from_waiting_list_by_staff_after_the_deadline(full_lab, sign):
+    # Arrange: the sign-up period is over; a place came free without a move-in.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+    Attendee.objects.filter(pk=first.attendees.first().pk).update(status=Status.CANCELLED)
+    type(event).objects.filter(pk=event.pk).update(
+        registration_deadline=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    # Act
+    admit_from_waiting_list(registration=waiting)
+
+    # Assert
+    assert state(waiting) == CONFIRMED_ONE
