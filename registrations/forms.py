@@ -76,7 +76,7 @@ class SignupForm(forms.Form):
                 _("Uw aanmelding kon niet worden verwerkt. Neem contact op met Atrivé."),
                 code="honeypot",
             )
-        if settings.SIGNUP_MIN_SECONDS and not self._shown_long_enough(cleaned.get("started")):
+        if settings.SIGNUP_MIN_SECONDS and not self._shown_long_enough(cleaned["started"]):
             # Show the form again with a fresh moment; a person simply sends it again.
             self.data = self.data.copy()
             self.data["started"] = new_started_token()
@@ -90,9 +90,9 @@ class SignupForm(forms.Form):
         return cleaned
 
     @staticmethod
-    def _shown_long_enough(started: str | None) -> bool:
+    def _shown_long_enough(started: str) -> bool:
         try:
-            shown_at = float(signing.loads(started or "", salt=STARTED_SALT, max_age=24 * 3600))
+            shown_at = float(signing.loads(started, salt=STARTED_SALT, max_age=24 * 3600))
         except (signing.BadSignature, TypeError, ValueError):
             return False
         return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
@@ -263,12 +263,9 @@ def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[s
         for n, member in enumerate(formset.forms, start=1)
     ]
     for owner, prefix in owners:
-        for name in owner.errors:
-            if name == forms.forms.NON_FIELD_ERRORS:
-                continue
-            bound = owner[name]
+        for bound in owner:
             # A label may end in a full stop (the consent); the summary puts a colon after it.
-            label = f"{prefix}{str(bound.label).rstrip('.')}"
+            label = f"{prefix}{str(bound.label).removesuffix('.')}"
             summary += [
                 {"id": bound.id_for_label, "label": label, "message": message}
                 for message in bound.errors
