@@ -12,6 +12,7 @@ from pytest_django.asserts import assertContains
 from registrations.availability import with_seat_counts
 from registrations.forms import (
     STARTED_SALT,
+    ChangeSessionForm,
     SignupForm,
     attendee_formset_class,
     error_summary,
@@ -249,10 +250,12 @@ def later(monkeypatch, seconds: float) -> None:
 def test_signup_sent_from_the_page_after_the_minimum_time_is_accepted(
     client, event, settings, monkeypatch
 ):
-    # Arrange
+    # Arrange: the page is shown at a fixed moment, and sent exactly the minimum later.
     settings.SIGNUP_MIN_SECONDS = 3
+    shown = float(int(time.time()))
+    monkeypatch.setattr(time, "time", lambda: shown)
     started = started_token_from_page(client.get(signup_url(event)))
-    later(monkeypatch, 3)  # exactly the minimum is enough
+    monkeypatch.setattr(time, "time", lambda: shown + 3)
 
     # Act
     response = client.post(
@@ -480,3 +483,26 @@ def test_move_form_preselects_the_current_session_and_blocks_only_other_full_one
     assertContains(response, f'<option value="{small.pk}" selected>Klein (vol)</option>', count=1)
     assertContains(response, f'<option value="{full.pk}" disabled>Vol (vol)</option>', count=1)
     assertContains(response, f'<option value="{other.pk}">Duurzaamheid</option>', count=2)
+
+
+def test_move_form_takes_another_session_and_names_its_fields_per_member(client, event, sign_up):
+    # Arrange
+    sessions = list(event.sessions.all())
+    registration = sign_up(
+        event,
+        [("Anna", "anna@example.org", sessions[0]), ("Bert", "bert@example.org", sessions[1])],
+    )
+    anna, bert = registration.attendees.order_by("name")
+    counted = list(with_seat_counts(event.sessions.all()))
+
+    # Act
+    form = ChangeSessionForm(
+        {"session": str(sessions[2].pk)}, sessions=counted, current_session_id=sessions[0].pk
+    )
+    page = client.get(registration.get_absolute_url())
+
+    # Assert: one list per member on one page, each with its own id.
+    assert form.is_valid()
+    assert form.cleaned_data == {"session": sessions[2].pk}
+    for member in (anna, bert):
+        assertContains(page, f'id="id_a{member.pk}_session"', count=1)

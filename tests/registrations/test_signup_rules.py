@@ -725,4 +725,4 @@ def test_add_attendee_tells_the_contact_who_was_added(
 
     # Assert
     (mail,) = [m for m in mailoutbox if m.to == ["karin@example.org"]]
-    assert "Bert is toegevoegd." in mail.body
+    assert "Bert is toegevoegd." in [text.strip() for text in mail.body.splitlines()]
