@@ -49,7 +49,7 @@ test: lint
 	$(BIN)/pytest
 
 # Mutation testing of the domain modules, each against its own tests (see tests/mutate.py and
-# the README); about 20 minutes on two cores. Not part of `make test` or CI.
+# the README); about ten minutes on two cores. Not part of `make test` or CI.
 # `make mutate MODULES=registrations/signup.py` runs one module; the lock's module runs only
 # when DATABASE_URL points at PostgreSQL.
 MUTATE_STAMP := $(VENV)/.installed-mutate
