@@ -19,7 +19,7 @@ GUNICORN_FLAGS ?= --access-logfile -
 # (EMAIL_TIMEOUT, 10 s, in the mail worker only). tests/participatielab/test_settings.py checks it.
 GUNICORN_TIMEOUT ?= 30
 
-.PHONY: run serve test lint install clean bench
+.PHONY: run serve test lint install clean bench mutate
 
 # (Re)install whenever pyproject.toml changes; the stamp records the last install.
 $(STAMP): pyproject.toml
@@ -88,5 +88,17 @@ $(VNU_STAMP): | $(STAMP)
 test: lint $(VNU_STAMP)
 	$(BIN)/pytest
 
+# Mutation testing of the domain modules, each against its own tests (see tests/mutate.py and
+# the README); about ten minutes on two cores. Not part of `make test` or CI.
+# `make mutate MODULES=registrations/signup.py` runs one module; the lock's module runs only
+# when DATABASE_URL points at PostgreSQL.
+MUTATE_STAMP := $(VENV)/.installed-mutate
+$(MUTATE_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[test,mutate]"
+	touch $(MUTATE_STAMP)
+
+mutate: $(MUTATE_STAMP)
+	$(BIN)/python tests/mutate.py $(MODULES)
+
 clean:
-	rm -rf $(VENV) staticfiles
+	rm -rf $(VENV) staticfiles .mutmut

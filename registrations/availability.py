@@ -21,7 +21,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -36,9 +35,10 @@ def with_seat_counts(sessions: QuerySet[ThemeSession]) -> QuerySet[ThemeSession]
     return sessions.annotate(
         taken=Count("attendees", filter=Q(attendees__status=Status.CONFIRMED), distinct=True)
     ).annotate(
+        # Without a maximum, capacity is NULL and so are both comparison and difference.
         places_left=Case(
-            When(capacity__isnull=True, then=Value(None)),
-            default=Greatest(F("capacity") - F("taken"), Value(0)),
+            When(taken__gte=F("capacity"), then=Value(0)),
+            default=F("capacity") - F("taken"),
             output_field=IntegerField(),
         ),
         is_full=ExpressionWrapper(

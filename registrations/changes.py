@@ -17,7 +17,7 @@ from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event_then_row
 from registrations.models import Attendee, Organisation, Registration, Status
-from registrations.signup import AttendeeData, check_emails_free
+from registrations.signup import check_emails_free, check_fields
 from registrations.text import single_line
 from registrations.waiting_list import promote_waiting_list
 from sessions.models import ThemeSession
@@ -74,15 +74,11 @@ def change_attendee_details(
     """Let staff correct a board member's name, address and dietary wishes."""
     with lock_event_then_row(attendee, check_deadline=False) as (event, attendee):
         if email.strip().lower() != attendee.email.lower():
-            check_emails_free(event, [AttendeeData(name=name, email=email, session_id=0)])
+            check_emails_free(event, [email])
         attendee.name = single_line(name)
         attendee.email = email.strip()
         attendee.dietary_wishes = single_line(dietary_wishes)
-        attendee.full_clean(
-            exclude=["registration", "event", "session"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        check_fields(attendee)
         attendee.save(update_fields=["name", "email", "dietary_wishes"])
     return attendee
 
@@ -126,7 +122,7 @@ def cancel_registration(
     ):
         if registration.status == Status.CANCELLED:
             return registration
-        registration.attendees.exclude(status=Status.CANCELLED).update(status=Status.CANCELLED)
+        registration.attendees.update(status=Status.CANCELLED)
         registration.status = Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
         recompute_invoice(registration.invoice)

@@ -22,6 +22,11 @@ STARTED_SALT = "registrations.signup.started"
 STARTED_MAX_AGE = 24 * 3600
 
 
+def new_started_token() -> str:
+    """Return the signed moment a sign-up form is shown."""
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
 class SignupForm(forms.Form):
     organisation_name = SingleLineField(
         label=_("Naam van uw huurdersorganisatie"),
@@ -65,14 +70,9 @@ class SignupForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_started_token)
 
     check_for_bots = True
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -88,7 +88,7 @@ class SignupForm(forms.Form):
         started = cleaned.get("started") or ""
         # A form shown again gets a fresh moment: each token is good for one sending.
         self.data = self.data.copy()
-        self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+        self.data["started"] = new_started_token()
         if not self._shown_long_enough(started):
             raise ValidationError(
                 _(
@@ -120,29 +120,27 @@ class StaffSignupForm(SignupForm):
     """The public form for a sign-up staff enter, with consent confirmed on the person's behalf."""
 
     check_for_bots = False
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].label = _(
-            "De contactpersoon is gewezen op de privacyverklaring en stemt in."
-        )
+    consent = forms.BooleanField(
+        label=_("De contactpersoon is gewezen op de privacyverklaring en stemt in."),
+        error_messages=SignupForm.base_fields["consent"].error_messages,
+    )
 
 
 class SessionSelect(forms.Select):
     """A session list that shows places left and greys out full sessions."""
 
-    def __init__(self, *args, full: frozenset[str] = frozenset(), **kwargs) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, full: frozenset[str], **kwargs) -> None:
+        super().__init__(**kwargs)
         self.full = full
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.full:
+    def create_option(self, *args, **kwargs) -> dict:
+        option = super().create_option(*args, **kwargs)
+        if str(option["value"]) in self.full:
             option["attrs"]["disabled"] = True
         return option
 
 
-def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
+def session_choice_label(session: ThemeSession, *, waiting_list: bool = False) -> str:
     """Return how a session appears in the list: its title and, with a maximum, places left."""
     left = session.places_left
     if left is None:
@@ -177,10 +175,10 @@ class AttendeeForm(forms.Form):
         waiting_list = event.has_waiting_list
         full = frozenset(str(s.pk) for s in sessions if s.is_full and not waiting_list)
         field = self.fields["session"]
+        field.widget = SessionSelect(full=full)
         field.choices = [("", _("Kies een sessie"))] + [
             (s.pk, session_choice_label(s, waiting_list=waiting_list)) for s in sessions
         ]
-        field.widget = SessionSelect(choices=field.choices, full=full)
         self.full_sessions = full
         if self.empty_permitted:
             # An extra row may stay empty; its fields are only required once it is used.
@@ -198,7 +196,8 @@ class AttendeeForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.empty_permitted and self.has_changed():
+        # Only a row that was used gets here when it may stay empty (Django skips the rest).
+        if self.has_changed():
             for name in ("name", "email", "session"):
                 if cleaned.get(name) in (None, "") and name not in self.errors:
                     self.add_error(
@@ -240,7 +239,7 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
 
     def filled_forms(self) -> list[AttendeeForm]:
         """Return the rows that were filled in; empty extra rows are ignored."""
-        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+        return [form for form in self.forms if form.has_changed()]
 
     def attendee_data(self) -> list[AttendeeData]:
         """Return the filled-in rows as data for the sign-up service."""
@@ -249,7 +248,7 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
                 name=form.cleaned_data["name"],
                 email=form.cleaned_data["email"],
                 session_id=form.cleaned_data["session"],
-                dietary_wishes=form.cleaned_data.get("dietary_wishes", ""),
+                dietary_wishes=form.cleaned_data["dietary_wishes"],
             )
             for form in self.filled_forms()
         ]
@@ -261,40 +260,34 @@ def attendee_formset_class(event: Event) -> type[BaseAttendeeFormSet]:
     return formset_factory(
         AttendeeForm,
         formset=BaseAttendeeFormSet,
+        # The first row is required field by field, so `min_num` is not validated: a second
+        # "too few" message would only repeat that. A tampered form with no rows is refused by
+        # the service.
         min_num=1,
-        # The first row is required field by field; a second "too few" message would only
-        # repeat that. A tampered form with no rows is refused by the service.
-        validate_min=False,
         extra=size - 1,
         max_num=size,
-        validate_max=True,
+        # More rows than that are refused before they are built, whatever else they hold.
         absolute_max=size,
     )
 
 
 def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[str, str]]:
-    """List every error of a refused sign-up, each with the id of the field it belongs to."""
-    summary = [{"id": "", "label": "", "message": message} for message in form.non_field_errors()]
-    summary += [
-        {"id": "", "label": "", "message": message} for message in formset.non_form_errors()
-    ]
-    for owner, prefix in [(form, "")] + [
+    """List every error of a refused sign-up: general ones first, then each field's, which
+    carry the field's id and label to link to it."""
+    general = [*form.non_field_errors(), *formset.non_form_errors()]
+    general += [message for member in formset.forms for message in member.non_field_errors()]
+    summary = [{"message": message} for message in general]
+    owners = [(form, "")] + [
         (member, _("Bestuurslid %(n)d") % {"n": n} + " – ")
         for n, member in enumerate(formset.forms, start=1)
-    ]:
-        for name, messages in owner.errors.items():
-            if name == forms.forms.NON_FIELD_ERRORS:
-                if owner is not form:  # the main form's are listed above already
-                    summary += [{"id": "", "label": "", "message": m} for m in messages]
-                continue
-            bound = owner[name]
+    ]
+    for owner, prefix in owners:
+        for bound in owner:
+            # A label may end in a full stop (the consent); the summary puts a colon after it.
+            label = f"{prefix}{str(bound.label).removesuffix('.')}"
             summary += [
-                {
-                    "id": bound.id_for_label,
-                    "label": f"{prefix}{str(bound.label).rstrip('.')}",
-                    "message": m,
-                }
-                for m in messages
+                {"id": bound.id_for_label, "label": label, "message": message}
+                for message in bound.errors
             ]
     return summary
 
@@ -308,11 +301,12 @@ class ChangeSessionForm(forms.Form):
         self, *args, sessions: Sequence[ThemeSession], current_session_id: int, **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["session"]
-        field.choices = [(s.pk, session_choice_label(s, waiting_list=False)) for s in sessions]
+        # A full session cannot be chosen, except the one the member is in now.
         full = frozenset(str(s.pk) for s in sessions if s.is_full and s.pk != current_session_id)
-        field.widget = SessionSelect(choices=field.choices, full=full)
-        self.initial.setdefault("session", current_session_id)
+        field = self.fields["session"]
+        field.widget = SessionSelect(full=full)
+        field.choices = [(s.pk, session_choice_label(s)) for s in sessions]
+        field.initial = current_session_id
 
 
 class CancelAllForm(forms.Form):

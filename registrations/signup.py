@@ -9,7 +9,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -69,7 +69,7 @@ def register_group(
         if not by_staff:
             check_open(event, now)
         check_group_size(event, attendees)
-        check_emails_free(event, attendees)
+        check_emails_free(event, [member.email for member in attendees])
         status = place_group(event, [member.session_id for member in attendees])
 
         organisation = find_or_create_organisation(organisation_name)
@@ -87,12 +87,7 @@ def register_group(
             privacy_version=privacy_version,
             language=language,
         )
-        # Field checks only: the related rows were just read or made under the lock.
-        registration.full_clean(
-            exclude=["event", "organisation", "invoice"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        check_fields(registration)
         registration.save()
         create_attendees(registration, attendees, status)
         recompute_invoice(invoice)
@@ -161,11 +156,7 @@ def create_attendees(
         for member in attendees
     ]
     for row in rows:
-        row.full_clean(
-            exclude=["registration", "event", "session"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        check_fields(row)
     try:
         # A savepoint, so a lost race on an e-mail address leaves the transaction usable.
         with transaction.atomic():
@@ -209,6 +200,14 @@ def check_colleague_free(event: Event, registration: Registration, attendee: Att
     )
 
 
+def check_fields(row: models.Model) -> None:
+    """Refuse values a form would refuse (too long, not an address) from any caller.
+
+    Only the row's own values: its relations were just read or made under the event's lock.
+    """
+    row.clean_fields(exclude=[field.name for field in row._meta.fields if field.is_relation])
+
+
 def check_open(event: Event, now: datetime.datetime) -> None:
     """Refuse a sign-up by the public for an unpublished event or after the deadline."""
     if not event.is_published:
@@ -244,17 +243,18 @@ def check_group_size(event: Event, attendees: Sequence[AttendeeData]) -> None:
         seen.add(key)
 
 
-def check_emails_free(event: Event, attendees: Sequence[AttendeeData]) -> None:
+def check_emails_free(event: Event, emails: Sequence[str]) -> None:
     """Refuse addresses already signed up for the event (cancelled people do not count)."""
-    wanted = {member.email.strip().lower(): index for index, member in enumerate(attendees)}
-    taken = (
+    wanted = {email.strip().lower(): index for index, email in enumerate(emails)}
+    email = (
         Attendee.objects.filter(event=event)
         .exclude(status=Status.CANCELLED)
         .alias(email_key=Lower("email"))
         .filter(email_key__in=wanted)
         .values_list("email", flat=True)
+        .first()
     )
-    for email in taken[:1]:
+    if email is not None:
         raise RegistrationError(
             _("%(email)s is al aangemeld voor deze bijeenkomst.") % {"email": email},
             code="email_taken",

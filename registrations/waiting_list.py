@@ -29,10 +29,8 @@ def promote_waiting_list(event: Event) -> list[Registration]:
         .prefetch_related("attendees")
     )
     for registration in waiting:
-        session_ids = waiting_session_ids(registration)
-        if not session_ids or place_group(event, session_ids, waiting_list=True) != (
-            Status.CONFIRMED
-        ):
+        fits = place_group(event, waiting_session_ids(registration), waiting_list=True)
+        if fits != Status.CONFIRMED:
             continue
         confirm_waiting_group(registration)
         promoted.append(registration)

@@ -23,6 +23,11 @@ from tests.factories import (
 # every property 300 examples, and each public endpoint's fuzz tests 300 between them.
 hypothesis.settings.register_profile("default", max_examples=50)
 hypothesis.settings.register_profile("ci", max_examples=300, print_blob=True)
+# `make mutate` (tests/mutate.py): the same examples every run, so a mutant's verdict never
+# depends on which examples were drawn; no deadline, as mutated code runs slower.
+hypothesis.settings.register_profile(
+    "mutate", max_examples=50, derandomize=True, database=None, deadline=None
+)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 

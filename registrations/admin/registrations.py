@@ -252,7 +252,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         bulk_action(
             self,
             request,
-            queryset.filter(status=Status.WAITING).select_related("organisation"),
+            # Groups that are not waiting are refused one by one, so staff see why.
+            queryset.select_related("organisation"),
             act=lambda registration: waiting_list.admit_from_waiting_list(
                 registration=registration
             ),
