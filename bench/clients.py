@@ -278,9 +278,15 @@ def run_lighthouse(url: str, output: Path, command: list[str]) -> dict:
             audit = report["audits"][ref["id"]]
             if ref.get("weight") and audit.get("score") is not None and audit["score"] < 1:
                 lost.append(f"{key}: {ref['id']} ({audit['score']:.2f})")
+    requests = report["audits"]["network-requests"]["details"]["items"]
     return {
         "scores": scores,
         "total_bytes": report["audits"]["total-byte-weight"]["numericValue"],
+        # Of which images (the event's header image, the logo): the page must stay within
+        # its budget with them.
+        "image_bytes": sum(
+            r.get("transferSize", 0) for r in requests if r.get("resourceType") == "Image"
+        ),
         "lost_points": lost,
         "lighthouse_version": report.get("lighthouseVersion"),
     }

@@ -135,7 +135,7 @@ def choose_port(config: Config) -> int:
     raise BenchError("found no free port")
 
 
-def server_env(port: int, database: Database, password: str) -> dict[str, str]:
+def server_env(port: int, database: Database, password: str, media_root: Path) -> dict[str, str]:
     return os.environ | {
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
@@ -155,5 +155,7 @@ def server_env(port: int, database: Database, password: str) -> dict[str, str]:
         "PORT": str(port),
         "WORKERS": "2",
         "DATABASE_URL": database.url,
+        # The demo lab's header image (drawn by seed_demo) lives with the run, not in media/.
+        "MEDIA_ROOT": str(media_root),
         "BENCH_ADMIN_PASSWORD": password,
     }

@@ -171,9 +171,11 @@ def table_rows(results: dict) -> list[tuple[str, str, str, bool | None]]:
                     score == TARGET_LIGHTHOUSE_SCORE,
                 )
             )
+        images = audit.get("image_bytes", 0)
         rows.append(
             (
-                f"Lighthouse {page}: bytes transferred",
+                f"Lighthouse {page}: bytes transferred"
+                + (f" (images {images / 1000:.1f} kB)" if images else ""),
                 f"{audit['total_bytes'] / 1000:.1f} kB",
                 f"< {TARGET_PAGE_BYTES // 1000} kB",
                 audit["total_bytes"] < TARGET_PAGE_BYTES,

@@ -428,7 +428,7 @@ def main() -> int:
         port = choose_port(config)
         database = Database.from_env()
         password = secrets.token_urlsafe(24)
-        env = server_env(port, database, password)
+        env = server_env(port, database, password, workdir / "media")
         results["config"] |= {
             "port": port,
             "database_vendor": database.vendor,

@@ -1,14 +1,15 @@
 """Request middleware of the site as a whole."""
 
-import time
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from django.utils.log import log_response
+
+from participatielab.limits import Rate, seconds_to_wait
 
 
 class LanguageCookieMiddleware:
@@ -61,11 +62,41 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR", "")
 
 
-class RateLimitMiddleware:
-    """Refuse POSTs to the sign-up and the admin login beyond a per-address limit (429).
+class FormCharsetMiddleware:
+    """Answer 400 to a form body declared in another charset than UTF-8, before anything
+    reads it.
 
-    Counts live in the cache (local memory, or Redis shared by all workers), per fixed
-    window; `RATE_LIMITS` maps a URL name to "count/seconds".
+    Django parses form bodies as UTF-8 only and raises on every read of `request.POST` when
+    another charset is declared, also inside the error pages (their CSRF check reads it): one
+    such request became a 500 and hundreds of log lines. Here it is refused once, logged once.
+    """
+
+    FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        charset = getattr(request, "content_params", {}).get("charset")
+        if request.content_type in self.FORM_TYPES and charset and charset.lower() != "utf-8":
+            response = render(request, "400.html", status=400)
+            log_response(
+                "Bad Request: %s (form body in charset %s)",
+                request.path,
+                charset,
+                response=response,
+                request=request,
+            )
+            return response
+        return self.get_response(request)
+
+
+class RateLimitMiddleware:
+    """Refuse POSTs beyond the limits in `RATE_LIMITS` with a friendly 429.
+
+    Each limit names the views it counts (by URL name), what it counts per ("address": the
+    client's address; otherwise a URL argument, e.g. "token": one manage link) and a rate
+    "count/seconds". Counts are shared by all workers (see `participatielab.limits`).
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -77,21 +108,16 @@ class RateLimitMiddleware:
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
         if request.method != "POST" or request.resolver_match is None:
             return None
-        name = request.resolver_match.view_name
-        rule = settings.RATE_LIMITS.get(name)
-        if not rule:
+        view = request.resolver_match.view_name
+        wait = 0
+        for name, rule in settings.RATE_LIMITS.items():
+            if view not in rule["views"]:
+                continue
+            per = rule["per"]
+            subject = client_ip(request) if per == "address" else str(view_kwargs.get(per, ""))
+            wait = max(wait, seconds_to_wait(name, subject, Rate.parse(rule["rate"])))
+        if not wait:
             return None
-        limit, seconds = (int(part) for part in rule.split("/"))
-        window = int(time.time() // seconds)
-        key = f"ratelimit:{name}:{client_ip(request)}:{window}"
-        cache.add(key, 0, timeout=seconds)
-        try:
-            count = cache.incr(key)
-        except ValueError:  # the key expired between add and incr
-            cache.set(key, 1, timeout=seconds)
-            count = 1
-        if count > limit:
-            response = render(request, "429.html", status=429)
-            response["Retry-After"] = str(seconds - int(time.time()) % seconds)
-            return response
-        return None
+        response = render(request, "429.html", status=429)
+        response["Retry-After"] = str(wait)
+        return response

@@ -4,6 +4,7 @@ Everything that differs between a laptop and production comes from environment v
 `.env.example` lists them all. Without any, the site runs in development mode on SQLite.
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -48,7 +49,10 @@ if not ALLOWED_HOSTS and not DEBUG:
     )
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
-# The public address of the site, used in e-mails (manage links) where no request is at hand.
+# The public address of the site, for the links in e-mails (the worker writes them, where no
+# request is at hand) and the domain of their Message-IDs. `make run` and `make serve` set it
+# to the address they serve unless it is set; with DEBUG off, a system check warns at start-up
+# when it points at this machine or at a host outside ALLOWED_HOSTS (registrations/checks.py).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # APPS
@@ -83,6 +87,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "participatielab.middleware.LanguageCookieMiddleware",
+    # Before anything reads a form body (CSRF does): a body Django cannot decode is a 400.
+    "participatielab.middleware.FormCharsetMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "sessions.context_processors.site_settings",
             ],
         },
     },
@@ -119,11 +126,21 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Seconds to wait for the database server to answer a new connection. Without it a host that
+# accepts the connection and never answers holds a worker for good; with it `/healthz` says
+# 503 in time. (libpq waits this long per address the host name resolves to.)
+DATABASE_CONNECT_TIMEOUT = int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "3"))
+# Seconds SQLite waits for another writer's lock before giving up.
+SQLITE_LOCK_TIMEOUT = 20
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Take the write lock when a transaction starts, so two sign-ups cannot both count the
     # free places before either writes (SQLite has no SELECT ... FOR UPDATE).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+        {"transaction_mode": "IMMEDIATE", "timeout": SQLITE_LOCK_TIMEOUT}
+    )
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", DATABASE_CONNECT_TIMEOUT
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -135,6 +152,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# An admin login whose `next` points elsewhere (another site) lands on the admin's start page.
+LOGIN_REDIRECT_URL = "admin:index"
 
 # LANGUAGE AND TIME
 # ------------------------------------------------------------------------------
@@ -153,9 +173,20 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Hashed, compressed file names in production. With DEBUG on the same storage serves the
 # plain names, so `collectstatic` gives the same result whatever DEBUG says.
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": os.environ.get("MEDIA_STORAGE", "django.core.files.storage.FileSystemStorage"),
+        "OPTIONS": json.loads(os.environ.get("MEDIA_STORAGE_OPTIONS") or "{}"),
+    },
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# UPLOADED FILES (images)
+# ------------------------------------------------------------------------------
+# Stored through Django's storage API (STORAGES["default"]): a local folder by default, served
+# by the app itself under MEDIA_URL (see participatielab.views.media). With several app
+# servers, point MEDIA_ROOT at a shared volume, or use a bucket (README, "Uploaded images").
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 
 # FORMS
 # ------------------------------------------------------------------------------
@@ -177,6 +208,9 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=False)
 EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", default=False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
+# The Date header in TIME_ZONE (Amsterdam's +0100 or +0200), not in UTC written as -0000,
+# which mail programs read as "time zone unknown".
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Participatielab <participatielab@example.org>"
 )
@@ -243,28 +277,74 @@ CONTENT_SECURITY_POLICY = {
 
 # ABUSE LIMITS
 # ------------------------------------------------------------------------------
-# "count/seconds" per client address; the client address is REMOTE_ADDR, or the last
-# address in CLIENT_IP_HEADER (e.g. HTTP_X_FORWARDED_FOR) when a trusted proxy sets it.
-RATE_LIMITS = {
-    "registrations:signup": os.environ.get("SIGNUP_RATE_LIMIT", "20/3600"),
-    "admin:login": os.environ.get("LOGIN_RATE_LIMIT", "10/900"),
-}
+# The client address is REMOTE_ADDR, or the last address in CLIENT_IP_HEADER (e.g.
+# HTTP_X_FORWARDED_FOR) when a trusted proxy sets it. Behind a proxy it must be set, else every
+# visitor has the proxy's address and they all share one count.
 CLIENT_IP_HEADER = os.environ.get("CLIENT_IP_HEADER", "")
-# A sign-up sent sooner than this after the form was shown is refused (bots are fast).
+# The POSTs under a manage link: the contact person's for the group and a member's own (one
+# counter per link for all of them).
+MANAGE_LINK_VIEWS = [
+    "registrations:add_colleague",
+    "registrations:change_session",
+    "registrations:cancel_attendee",
+    "registrations:cancel_all",
+    "registrations:member_change_session",
+    "registrations:member_cancel",
+]
+# POSTs allowed per window, "count/seconds", counted per client address ("address") or per
+# URL argument (e.g. "token": one manage link). Beyond it a friendly 429. Counts are kept in
+# the "limits" cache below, shared by all workers.
+RATE_LIMITS = {
+    "signup": {
+        "views": ["registrations:signup"],
+        "per": "address",
+        "rate": os.environ.get("SIGNUP_RATE_LIMIT", "20/3600"),
+    },
+    "login": {
+        "views": ["admin:login"],
+        "per": "address",
+        "rate": os.environ.get("LOGIN_RATE_LIMIT", "10/900"),
+    },
+    "manage-link": {
+        "views": MANAGE_LINK_VIEWS,
+        "per": "token",
+        "rate": os.environ.get("MANAGE_LINK_RATE_LIMIT", "10/3600"),
+    },
+    "manage-address": {
+        "views": MANAGE_LINK_VIEWS,
+        "per": "address",
+        "rate": os.environ.get("MANAGE_ADDRESS_RATE_LIMIT", "30/3600"),
+    },
+}
+# A sign-up sent sooner than this after the form was shown is refused (bots are fast); each
+# form may be sent once. 0 switches both guards off (the tests and the benchmark do).
 SIGNUP_MIN_SECONDS = int(os.environ.get("SIGNUP_MIN_SECONDS", "3"))
 
 # CACHE
 # ------------------------------------------------------------------------------
-# Local memory per process by default; Redis (shared by all workers) when REDIS_URL is set.
+# "default" holds cached pages: local memory per process, or Redis (shared by all workers)
+# when REDIS_URL is set. "limits" holds rate-limit counts and used form tokens, which every
+# worker must see: Redis too, or else a table in the database (made by `createcachetable`,
+# which `make run`, `make serve` and the test database run). An unreachable Redis reads as an
+# empty cache (`participatielab.cache.ResilientRedisCache`): the site stays up, uncached and
+# without rate limits, and `/healthz` says "degraded".
 if os.environ.get("REDIS_URL"):
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": os.environ["REDIS_URL"],
-        }
+    # Timeouts of 0.5 s, and 10 s without trying after a failure (the backend's defaults).
+    redis_cache = {
+        "BACKEND": "participatielab.cache.ResilientRedisCache",
+        "LOCATION": os.environ["REDIS_URL"],
     }
+    CACHES = {"default": redis_cache, "limits": redis_cache | {"KEY_PREFIX": "limits"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "limits": {
+            "BACKEND": "participatielab.cache.LockingDatabaseCache",
+            "LOCATION": "participatielab_limits",
+            # Counts and tokens live an hour or a day; culling them early would reset limits.
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        },
+    }
 
 # LOGGING
 # ------------------------------------------------------------------------------

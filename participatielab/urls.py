@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
@@ -13,5 +14,11 @@ urlpatterns = [
     path("healthz/live", views.live, name="healthz_live"),
     path("admin/", admin.site.urls),
     path("taal/<str:code>/", views.choose_language, name="choose_language"),
-    path("", include("registrations.urls")),
 ]
+if settings.MEDIA_URL.startswith("/"):
+    # Uploads in a local folder or shared volume are served by the app; a bucket with its
+    # own address (an absolute MEDIA_URL) serves them itself.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:name>", views.media, name="media")
+    )
+urlpatterns.append(path("", include("registrations.urls")))

@@ -1,12 +1,27 @@
-"""Site-wide views: health checks for load balancers and the language switch."""
+"""Site-wide views: health checks for load balancers, the language switch, uploaded images."""
+
+import secrets
+from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
+from django.core.exceptions import SuspiciousFileOperation
+from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from participatielab.limits import LIMITS_CACHE
 from registrations.outbox import oldest_unsent_age
 
 
@@ -19,12 +34,14 @@ def live(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_safe
-def ready(request: HttpRequest) -> HttpResponse:
-    """Answer 200 when the database answers, 503 when it does not.
+def ready(request: HttpRequest) -> JsonResponse:
+    """Report each part the site depends on, as JSON; 503 only when the database is down.
 
-    The header `X-Oldest-Unsent-Mail` gives how many seconds the oldest mail still to be sent
-    has waited (0 when none waits), so monitoring notices a mail server that is down or a
-    worker that stopped; it does not change the status, as the site still takes sign-ups.
+    `{"status": "ok", "database": "ok", "cache": "ok", "limits": "ok",
+    "mail": {"oldest_unsent_seconds": 0}}`. An unreachable cache is "degraded" and the status
+    stays 200: pages are served uncached and rate limits let requests through. The mail age
+    (also in the header `X-Oldest-Unsent-Mail`) is how many seconds the oldest mail still to
+    be sent has waited; a growing number means the mail server is down or no worker runs.
     """
     try:
         with connection.cursor() as cursor:
@@ -32,10 +49,35 @@ def ready(request: HttpRequest) -> HttpResponse:
             cursor.fetchone()
         age = oldest_unsent_age()
     except DatabaseError:
-        return HttpResponse("database unavailable", content_type="text/plain", status=503)
-    response = HttpResponse("ok", content_type="text/plain")
-    response["X-Oldest-Unsent-Mail"] = str(int(age.total_seconds()) if age else 0)
+        return JsonResponse(
+            {"status": "down", "database": "down", "cache": cache_state(caches["default"])},
+            status=503,
+        )
+    waited = int(age.total_seconds()) if age else 0
+    parts = {
+        "database": "ok",
+        "cache": cache_state(caches["default"]),
+        "limits": cache_state(caches[LIMITS_CACHE]),
+    }
+    response = JsonResponse(
+        {
+            "status": "degraded" if "degraded" in parts.values() else "ok",
+            **parts,
+            "mail": {"oldest_unsent_seconds": waited},
+        }
+    )
+    response["X-Oldest-Unsent-Mail"] = str(waited)
     return response
+
+
+def cache_state(store: BaseCache) -> str:
+    """Return "ok" when a value written to the cache reads back, else "degraded"."""
+    key, value = "healthz", secrets.token_hex(8)
+    try:
+        store.set(key, value, timeout=10)
+        return "ok" if store.get(key) == value else "degraded"
+    except DatabaseError:  # e.g. the limits table was never made
+        return "degraded"
 
 
 @require_safe
@@ -63,4 +105,27 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
         httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
         samesite=settings.LANGUAGE_COOKIE_SAMESITE,
     )
+    return response
+
+
+# Only images are served from the uploads: never a file that a browser would run.
+MEDIA_TYPES = {".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg"}
+
+
+@require_safe
+def media(request: HttpRequest, name: str) -> FileResponse:
+    """Serve an uploaded image from the default storage, to be kept by browsers for a year.
+
+    Uploads are stored under names made from a hash of their content (`sessions.images`), so
+    a name never starts to mean another image and the long lifetime is safe.
+    """
+    content_type = MEDIA_TYPES.get(PurePosixPath(name).suffix.lower())
+    if content_type is None:
+        raise Http404
+    try:
+        file = default_storage.open(name)
+    except (OSError, SuspiciousFileOperation) as error:
+        raise Http404 from error
+    response = FileResponse(file, content_type=content_type)
+    response["Cache-Control"] = "public, max-age=31536000, immutable"
     return response

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class RegistrationsConfig(AppConfig):
     name = "registrations"
     verbose_name = _("Aanmeldingen")
+
+    def ready(self) -> None:
+        # Imported once the apps are loaded, as Django requires; importing registers them.
+        from registrations import checks  # noqa: F401

@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Greatest
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -40,9 +39,10 @@ def with_seat_counts(sessions: QuerySet[ThemeSession]) -> QuerySet[ThemeSession]
     return sessions.annotate(
         taken=Count("attendees", filter=Q(attendees__status=Status.CONFIRMED), distinct=True)
     ).annotate(
+        # Without a maximum, capacity is NULL and so are both comparison and difference.
         places_left=Case(
-            When(capacity__isnull=True, then=Value(None)),
-            default=Greatest(F("capacity") - F("taken"), Value(0)),
+            When(taken__gte=F("capacity"), then=Value(0)),
+            default=F("capacity") - F("taken"),
             output_field=IntegerField(),
         ),
         is_full=ExpressionWrapper(
@@ -80,6 +80,28 @@ def is_full(event: Event, sessions: Iterable[ThemeSession]) -> bool:
         return True
     sessions = list(sessions)
     return bool(sessions) and all(session.is_full for session in sessions)
+
+
+@dataclass(frozen=True)
+class Availability:
+    is_full: bool
+    places_left: int | None  # None: the evening has no maximum
+
+
+def availability(event: Event, sessions: Iterable[ThemeSession]) -> Availability:
+    """Return whether the evening is full and how many board members still fit in it.
+
+    The evening holds as many as its own maximum allows and, when every session has a
+    maximum, as many as the sessions hold together. `sessions` come from `with_seat_counts`.
+    """
+    sessions = list(sessions)
+    limits = []
+    if event.capacity is not None:
+        limits.append(event_places_left(event))
+    if sessions and all(session.capacity is not None for session in sessions):
+        limits.append(sum(session.places_left for session in sessions))
+    places_left = min(limits) if limits else None
+    return Availability(is_full=places_left == 0, places_left=places_left)
 
 
 @dataclass

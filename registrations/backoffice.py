@@ -14,11 +14,10 @@ from django.db.models.functions import Lower, Trim, TruncWeek
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, reverse
-from django.utils.http import urlencode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.availability import with_seat_counts
 from registrations.exports import csv_response, flavour_from_request
@@ -208,6 +207,8 @@ def presence_list(request: HttpRequest, event_id: int, session_id: int) -> HttpR
 class PersonalDataForm(forms.Form):
     """Find a person by address, or by organisation and name (for those without an address)."""
 
+    # Without `validate_email_domain`: an address stored before that check came in must
+    # still be found, exported and erased.
     email = forms.EmailField(label=gettext_lazy("E-mailadres"), required=False)
     organisation = forms.CharField(label=gettext_lazy("Organisatie"), required=False)
     name = forms.CharField(label=gettext_lazy("Naam"), required=False)
@@ -228,40 +229,40 @@ class PersonalDataForm(forms.Form):
         }
 
 
+def ticked(request: HttpRequest, name: str) -> list[int]:
+    """Return the row ids ticked in the boxes called `name`, ignoring anything else."""
+    return [int(pk) for pk in request.POST.getlist(name) if pk.isdigit()]
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
 def personal_data(request: HttpRequest) -> HttpResponse:
     """Find, export (JSON) or erase what is stored about a person (AVG/GDPR).
 
     The lookup lists every person found, each with a box to tick: erasure touches only the
-    people staff select, so erasing one user of a shared address leaves the others.
+    people staff select, so erasing one user of a shared address leaves the others. Each of
+    the three is a POST ("action": search, export or erase), so an address or a name never
+    appears in a URL, an access log or the browser's history.
     """
     require_permission(request, EXPORT_PERMISSION)
-    form = PersonalDataForm(request.POST or request.GET or None)
+    form = PersonalDataForm(request.POST if request.method == "POST" else None)
     found = None
     if form.is_valid():
         query = form.query()
-        if request.method == "POST":
+        action = request.POST.get("action", "search")
+        if action == "erase":
             require_permission(request, "registrations.delete_registration")
-            contacts = request.POST.getlist("contact")
-            attendees = request.POST.getlist("attendee")
-            if not (contacts or attendees):
-                messages.error(request, _("Vink aan wiens gegevens u wilt wissen."))
-            else:
-                changed = erase_personal_data(
-                    contacts=[int(pk) for pk in contacts if pk.isdigit()],
-                    attendees=[int(pk) for pk in attendees if pk.isdigit()],
-                )
+            contacts, attendees = ticked(request, "contact"), ticked(request, "attendee")
+            if contacts or attendees:
+                changed = erase_personal_data(contacts=contacts, attendees=attendees)
                 messages.success(
                     request,
                     _("De gegevens van de gekozen personen zijn gewist (%(count)d rij(en)).")
                     % {"count": changed},
                 )
-            return redirect(
-                reverse("admin:registrations_registration_personal_data")
-                + "?"
-                + urlencode({k: v for k, v in query.items() if v})
-            )
+                return redirect("admin:registrations_registration_personal_data")
+            messages.error(request, _("Vink aan wiens gegevens u wilt wissen."))
         found = personal_data_of(**query)
-        if request.GET.get("format") == "json":
+        if action == "export":
             response = JsonResponse(found, json_dumps_params={"indent": 2, "ensure_ascii": False})
             response["Content-Disposition"] = 'attachment; filename="persoonsgegevens.json"'
             return response
@@ -271,7 +272,6 @@ def personal_data(request: HttpRequest) -> HttpResponse:
         "opts": Registration._meta,
         "form": form,
         "found": found,
-        "query": urlencode({k: v for k, v in form.query().items() if v}) if found else "",
         "can_erase": request.user.has_perm("registrations.delete_registration"),
     }
     return render(request, "admin/registrations/personal_data.html", context)

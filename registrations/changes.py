@@ -18,7 +18,8 @@ from registrations.errors import RegistrationError
 from registrations.invoices import invoice_for, recompute_invoice
 from registrations.locking import lock_event_then_row
 from registrations.models import Attendee, Organisation, Registration, Status, person_key
-from registrations.signup import AttendeeData, check_people_free
+from registrations.signup import check_fields, check_people_free
+from registrations.text import single_line
 from registrations.waiting_list import promote_waiting_list
 from sessions.models import ThemeSession
 
@@ -61,7 +62,7 @@ def move_attendee(
         outbox.queue_change_summary(
             attendee.registration,
             Summary(
-                gettext_noop("%(name)s gaat naar de sessie ‘%(title)s’."),
+                gettext_noop("Andere themasessie: %(name)s gaat naar ‘%(title)s’."),
                 {"name": attendee.name, "title": session.title},
             ),
         )
@@ -74,17 +75,11 @@ def change_attendee_details(
     """Let staff correct a board member's name, address (optional) and dietary wishes."""
     with lock_event_then_row(attendee, check_deadline=False) as (event, attendee):
         if attendee.status != Status.CANCELLED and person_key(name) != attendee.name_key:
-            check_people_free(
-                event, attendee.organisation, [AttendeeData(name=name, session_id=0)], single=True
-            )
+            check_people_free(event, attendee.organisation, [name], single=True)
         attendee.set_name(name)
         attendee.email = email.strip()
-        attendee.dietary_wishes = dietary_wishes.strip()
-        attendee.full_clean(
-            exclude=["registration", "event", "organisation", "session"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        attendee.dietary_wishes = single_line(dietary_wishes)
+        check_fields(attendee)
         attendee.save(update_fields=["name", "name_key", "email", "dietary_wishes"])
     return attendee
 
@@ -111,7 +106,7 @@ def cancel_attendee(
         promote_waiting_list(event)
         outbox.queue_change_summary(
             registration,
-            Summary(gettext_noop("%(name)s is afgemeld."), {"name": attendee.name}),
+            Summary(gettext_noop("Afgemeld: %(name)s."), {"name": attendee.name}),
         )
     return attendee
 
@@ -126,7 +121,7 @@ def cancel_registration(
     ):
         if registration.status == Status.CANCELLED:
             return registration
-        registration.attendees.exclude(status=Status.CANCELLED).update(status=Status.CANCELLED)
+        registration.attendees.update(status=Status.CANCELLED)
         registration.status = Status.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
         recompute_invoice(registration.invoice)
@@ -151,12 +146,7 @@ def change_organisation(*, registration: Registration, organisation: Organisatio
                 field="organisation",
             )
         members = registration.attendees.active()
-        check_people_free(
-            event,
-            organisation,
-            [AttendeeData(name=member.name, session_id=0) for member in members],
-            single=True,
-        )
+        check_people_free(event, organisation, [member.name for member in members], single=True)
         old_invoice = registration.invoice
         new_invoice = invoice_for(event=event, organisation=organisation)
         registration.organisation = organisation

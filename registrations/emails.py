@@ -8,22 +8,24 @@ sign-up stands at that moment.
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from email.mime.text import MIMEText
+from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, make_msgid
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from icalendar import Calendar
-from icalendar import Event as CalendarEvent
 
 from registrations.audience import Audience, audience
 from registrations.models import Attendee, MailKind, OutboxMail, Registration, Status
+from registrations.text import single_line
+from sessions.calendar import calendar_file
 
 ICS_NAME = "participatielab.ics"
 
@@ -35,6 +37,8 @@ class Summary:
     `text` is the untranslated message (marked with `gettext_noop`, %(name)s-style
     placeholders), so the outbox can store it: the person's mail is in their language and the
     staff notice in Dutch, whoever made the change and in whatever language they used the site.
+    Each text starts with our own words ("Toegevoegd: %(name)s."), never with a name, so no
+    line of a mail starts with what someone typed.
     """
 
     text: str
@@ -56,6 +60,7 @@ def load(registration_id: int) -> Registration:
         .prefetch_related(
             Prefetch("attendees", queryset=Attendee.objects.select_related("session")),
             "event__programme",
+            "event__contacts",
         )
         .get(pk=registration_id)
     )
@@ -70,7 +75,29 @@ def compose(mail: OutboxMail, registration: Registration) -> EmailMultiAlternati
     if registration.anonymised_at is not None or not mail.recipient:
         return None
     with translation.override(mail.language):
-        return COMPOSERS[mail.kind](registration, mail)
+        message = COMPOSERS[mail.kind](registration, mail)
+    if message is not None:
+        message.extra_headers.update(automatic_headers(mail))
+    return message
+
+
+def automatic_headers(mail: OutboxMail) -> dict[str, str]:
+    """Return the headers of every mail the site sends: its own Message-ID, and "a machine
+    wrote this", so out-of-office replies and auto-responders do not answer it.
+
+    The Date header (with Amsterdam's offset) comes from Django: settings.EMAIL_USE_LOCALTIME.
+    """
+    return {
+        "Message-ID": make_msgid(idstring=f"outbox-{mail.pk}", domain=site_domain()),
+        "Auto-Submitted": "auto-generated",  # RFC 3834
+        # Microsoft Exchange and Outlook read their own header for the same.
+        "X-Auto-Response-Suppress": "OOF, AutoReply",
+    }
+
+
+def site_domain() -> str:
+    """Return the host name of SITE_URL: the site's own domain, for Message-IDs."""
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
 
 
 def confirmation(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
@@ -109,10 +136,10 @@ def confirmation(registration: Registration, mail: OutboxMail) -> EmailMultiAlte
 def waiting_line(names: list[str]) -> str:
     """Say who of a confirmed group waits, by their own choice, and what that means."""
     return ngettext(
-        "%(names)s staat op de wachtlijst, zoals gekozen. Komt er plaats, dan schuift die door "
-        "en krijgt u bericht; pas dan telt die mee in de prijs.",
-        "%(names)s staan op de wachtlijst, zoals gekozen. Komt er plaats, dan schuiven zij door "
-        "en krijgt u bericht; pas dan tellen zij mee in de prijs.",
+        "Op de wachtlijst, zoals gekozen: %(names)s. Komt er plaats, dan schuift die door en "
+        "krijgt u bericht; pas dan telt die mee in de prijs.",
+        "Op de wachtlijst, zoals gekozen: %(names)s. Komt er plaats, dan schuiven zij door en "
+        "krijgt u bericht; pas dan tellen zij mee in de prijs.",
         len(names),
     ) % {"names": get_text_list(names, _("en"))}
 
@@ -174,13 +201,14 @@ def staff_notice(registration: Registration, mail: OutboxMail) -> EmailMultiAlte
     """Tell Atrivé about a new sign-up or a change."""
     is_new = mail.kind == MailKind.STAFF_NEW
     people = [a for a in registration.attendees.all() if a.status != Status.CANCELLED]
+    organisation = single_line(registration.organisation.name)  # a header is one line
     if is_new:
         subject = _("Nieuwe aanmelding: %(organisation)s (%(count)d)") % {
-            "organisation": registration.organisation,
+            "organisation": organisation,
             "count": len(people),
         }
     else:
-        subject = _("Wijziging: %(organisation)s") % {"organisation": registration.organisation}
+        subject = _("Wijziging: %(organisation)s") % {"organisation": organisation}
     body = render_to_string(
         "emails/staff_notice.txt",
         {
@@ -246,28 +274,29 @@ def person_message(
     )
     message.attach_alternative(render_to_string("emails/registration.html", context), "text/html")
     if calendar:
-        message.attach(ICS_NAME, calendar_for(registration, reader.manage_url), "text/calendar")
+        message.attach(calendar_part(registration, reader.manage_url))
     return message
 
 
+def calendar_part(registration: Registration, manage_url: str = "") -> MIMEText:
+    """Return the calendar entry as an attachment that mail programs offer to add.
+
+    Some calendar clients only offer "add to calendar" when the part's Content-Type names
+    the method, which Django's `attach(filename, content, mimetype)` cannot set.
+    """
+    part = MIMEText(calendar_for(registration, manage_url).decode(), "calendar", "utf-8")
+    part.set_param("method", "PUBLISH", requote=False)
+    part.add_header("Content-Disposition", "attachment", filename=ICS_NAME)
+    return part
+
+
 def calendar_for(registration: Registration, manage_url: str = "") -> bytes:
-    """Return an iCalendar file for the event, with a UID that stays the same per sign-up."""
-    event = registration.event
-    entry = CalendarEvent()
-    entry.add("uid", f"registration-{registration.pk}@participatielab")
-    entry.add("dtstamp", timezone.now())
-    entry.add("dtstart", timezone.localtime(event.starts_at))
-    entry.add("dtend", timezone.localtime(event.ends_at))
-    entry.add("summary", event.title)
-    entry.add("location", f"{event.venue_name}, {event.venue_address}, {event.venue_city}")
-    if manage_url:
-        entry.add(
-            "description", _("Uw aanmelding bekijken of wijzigen: %(url)s") % {"url": manage_url}
-        )
-    calendar = Calendar()
-    calendar.add("prodid", "-//Atrivé//Participatielab//NL")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
-    calendar.add_component(entry)
-    calendar.add_missing_timezones()
-    return calendar.to_ical()
+    """Return the event's calendar entry, with a UID that stays the same per sign-up, and
+    the reader's manage link when they have one (a shared address has none)."""
+    return calendar_file(
+        registration.event,
+        uid=f"registration-{registration.pk}@participatielab",
+        description=_("Uw aanmelding bekijken of wijzigen: %(url)s") % {"url": manage_url}
+        if manage_url
+        else "",
+    )

@@ -11,24 +11,34 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from participatielab.limits import use_once
+from participatielab.validators import validate_email_domain
 from registrations.availability import Places, session_full
 from registrations.models import person_key
 from registrations.signup import AttendeeData
+from registrations.text import SingleLineField
 from sessions.models import Event, ThemeSession
 
 STARTED_SALT = "registrations.signup.started"
+# How long a shown form may be sent (once), in seconds.
+STARTED_MAX_AGE = 24 * 3600
 # The id of the list of known organisation names the organisation field suggests from.
 ORGANISATION_LIST = "organisatienamen"
 
 
+def new_started_token() -> str:
+    """Return the signed moment a sign-up form is shown."""
+    return signing.dumps(time.time(), salt=STARTED_SALT)
+
+
 class SignupForm(forms.Form):
-    organisation_name = forms.CharField(
+    organisation_name = SingleLineField(
         label=_("Naam van uw huurdersorganisatie"),
         max_length=200,
         help_text=_("Kies uw organisatie uit de lijst als die erin staat."),
         widget=forms.TextInput(attrs={"autocomplete": "organization", "list": ORGANISATION_LIST}),
     )
-    contact_name = forms.CharField(
+    contact_name = SingleLineField(
         label=_("Uw naam"),
         max_length=200,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -36,12 +46,13 @@ class SignupForm(forms.Form):
     contact_email = forms.EmailField(
         label=_("Uw e-mailadres"),
         max_length=254,
+        validators=[validate_email_domain],
         help_text=_(
             "Hierheen sturen wij de bevestiging, met de link om de aanmelding te wijzigen."
         ),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    contact_phone = forms.CharField(
+    contact_phone = SingleLineField(
         label=_("Uw telefoonnummer"),
         max_length=40,
         required=False,
@@ -69,20 +80,16 @@ class SignupForm(forms.Form):
         error_messages={"required": _("Geef toestemming om u aan te kunnen melden.")},
     )
     # Two quiet guards against bots: a field people never see (and leave empty), and the
-    # signed moment the form was shown (people take longer than SIGNUP_MIN_SECONDS).
+    # signed moment the form was shown (people take longer than SIGNUP_MIN_SECONDS), which
+    # is good for one sending.
     website = forms.CharField(
         label=_("Laat dit veld leeg"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
     )
-    started = forms.CharField(required=False, widget=forms.HiddenInput)
+    started = forms.CharField(required=False, widget=forms.HiddenInput, initial=new_started_token)
 
     check_for_bots = True
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        if not self.is_bound:
-            self.initial["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
 
     def clean(self) -> dict:
         cleaned = super().clean()
@@ -93,10 +100,13 @@ class SignupForm(forms.Form):
                 _("Uw aanmelding kon niet worden verwerkt. Neem contact op met Atrivé."),
                 code="honeypot",
             )
-        if settings.SIGNUP_MIN_SECONDS and not self._shown_long_enough(cleaned.get("started")):
-            # Show the form again with a fresh moment; a person simply sends it again.
-            self.data = self.data.copy()
-            self.data["started"] = signing.dumps(time.time(), salt=STARTED_SALT)
+        if not settings.SIGNUP_MIN_SECONDS:
+            return cleaned
+        started = cleaned.get("started") or ""
+        # A form shown again gets a fresh moment: each token is good for one sending.
+        self.data = self.data.copy()
+        self.data["started"] = new_started_token()
+        if not self._shown_long_enough(started):
             raise ValidationError(
                 _(
                     "Dat ging wel heel snel. Controleer uw gegevens en verstuur het formulier "
@@ -104,12 +114,20 @@ class SignupForm(forms.Form):
                 ),
                 code="too_fast",
             )
+        if not use_once(started, STARTED_MAX_AGE):
+            raise ValidationError(
+                _(
+                    "Dit formulier is al een keer verstuurd. Kijk in uw e-mail of uw aanmelding "
+                    "binnen is; zo niet, verstuur het formulier dan nog een keer."
+                ),
+                code="sent_before",
+            )
         return cleaned
 
     @staticmethod
-    def _shown_long_enough(started: str | None) -> bool:
+    def _shown_long_enough(started: str) -> bool:
         try:
-            shown_at = float(signing.loads(started or "", salt=STARTED_SALT, max_age=24 * 3600))
+            shown_at = float(signing.loads(started, salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
         except (signing.BadSignature, TypeError, ValueError):
             return False
         return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
@@ -119,33 +137,29 @@ class StaffSignupForm(SignupForm):
     """The public form for a sign-up staff enter, with consent confirmed on the person's behalf."""
 
     check_for_bots = False
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["consent"].label = _(
-            "De contactpersoon is gewezen op de privacyverklaring en stemt in."
-        )
+    consent = forms.BooleanField(
+        label=_("De contactpersoon is gewezen op de privacyverklaring en stemt in."),
+        error_messages=SignupForm.base_fields["consent"].error_messages,
+    )
 
 
 class SessionSelect(forms.Select):
     """A session list that shows places left and marks full sessions: greyed out when they
     cannot be chosen, marked `data-full` for the summary script when one may wait for them."""
 
-    def __init__(
-        self, *args, full: frozenset[str] = frozenset(), disabled: bool = True, **kwargs
-    ) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(self, *, full: frozenset[str], disabled: bool = True, **kwargs) -> None:
+        super().__init__(**kwargs)
         self.full = full
         self.disable_full = disabled
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
-        if str(value) in self.full:
+    def create_option(self, *args, **kwargs) -> dict:
+        option = super().create_option(*args, **kwargs)
+        if str(option["value"]) in self.full:
             option["attrs"]["disabled" if self.disable_full else "data-full"] = True
         return option
 
 
-def session_choice_label(session: ThemeSession, *, waiting_list: bool) -> str:
+def session_choice_label(session: ThemeSession, *, waiting_list: bool = False) -> str:
     """Return how a session appears in the list: its title and, with a maximum, places left."""
     left = session.places_left
     if left is None:
@@ -167,13 +181,14 @@ def seats(sessions: Sequence[ThemeSession]) -> Places:
 
 
 class AttendeeForm(forms.Form):
-    name = forms.CharField(
+    name = SingleLineField(
         label=_("Naam"), max_length=200, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
     email = forms.EmailField(
         label=_("E-mailadres"),
         max_length=254,
         required=False,
+        validators=[validate_email_domain],
         help_text=_(
             "Niet verplicht, en mag hetzelfde zijn als dat van u of een collega. Zonder eigen "
             "adres gaat alle post naar de contactpersoon."
@@ -189,7 +204,7 @@ class AttendeeForm(forms.Form):
             "pas als er plaats is."
         ),
     )
-    dietary_wishes = forms.CharField(
+    dietary_wishes = SingleLineField(
         label=_("Dieetwensen"),
         max_length=300,
         required=False,
@@ -216,10 +231,10 @@ class AttendeeForm(forms.Form):
         waiting_list = event.has_waiting_list
         full = frozenset(str(s.pk) for s in sessions if s.is_full)
         field = self.fields["session"]
+        field.widget = SessionSelect(full=full, disabled=not waiting_list)
         field.choices = [("", _("Kies een sessie"))] + [
             (s.pk, session_choice_label(s, waiting_list=waiting_list)) for s in sessions
         ]
-        field.widget = SessionSelect(choices=field.choices, full=full, disabled=not waiting_list)
         self.full_sessions = full
         # The choice to wait is offered only where one can wait for a full session.
         self.offers_wait = waiting_list and (bool(full) or event_full)
@@ -256,7 +271,8 @@ class AttendeeForm(forms.Form):
 
     def clean(self) -> dict:
         cleaned = super().clean()
-        if self.empty_permitted and self.has_changed():
+        # Only a row that was used gets here when it may stay empty (Django skips the rest).
+        if self.has_changed():
             for name in self.needed:
                 if cleaned.get(name) in (None, "") and name not in self.errors:
                     self.add_error(
@@ -271,9 +287,9 @@ class AttendeeForm(forms.Form):
         """Return the row as data for the sign-up service."""
         return AttendeeData(
             name=self.cleaned_data["name"],
-            email=self.cleaned_data.get("email") or "",
+            email=self.cleaned_data["email"],
             session_id=self.cleaned_data["session"],
-            dietary_wishes=self.cleaned_data.get("dietary_wishes", ""),
+            dietary_wishes=self.cleaned_data["dietary_wishes"],
             wait_if_full=bool(self.cleaned_data.get("wait_if_full")),
         )
 
@@ -309,7 +325,7 @@ class BaseAttendeeFormSet(forms.BaseFormSet):
 
     def filled_forms(self) -> list[AttendeeForm]:
         """Return the rows that were filled in; empty extra rows are ignored."""
-        return [form for form in self.forms if form.has_changed() and form.cleaned_data]
+        return [form for form in self.forms if form.has_changed()]
 
     def attendee_data(self) -> list[AttendeeData]:
         """Return the filled-in rows as data for the sign-up service."""
@@ -322,13 +338,13 @@ def attendee_formset_class(event: Event) -> type[BaseAttendeeFormSet]:
     return formset_factory(
         AttendeeForm,
         formset=BaseAttendeeFormSet,
+        # The first row is required field by field, so `min_num` is not validated: a second
+        # "too few" message would only repeat that. A tampered form with no rows is refused by
+        # the service.
         min_num=1,
-        # The first row is required field by field; a second "too few" message would only
-        # repeat that. A tampered form with no rows is refused by the service.
-        validate_min=False,
         extra=size - 1,
         max_num=size,
-        validate_max=True,
+        # More rows than that are refused before they are built, whatever else they hold.
         absolute_max=size,
     )
 
@@ -342,8 +358,9 @@ class ChangeSessionForm(forms.Form):
         self, *args, sessions: Sequence[ThemeSession], current_session_id: int, **kwargs
     ) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["session"]
-        field.choices = [(s.pk, session_choice_label(s, waiting_list=False)) for s in sessions]
+        # A full session cannot be chosen, except the one the member is in now.
         full = frozenset(str(s.pk) for s in sessions if s.is_full and s.pk != current_session_id)
-        field.widget = SessionSelect(choices=field.choices, full=full)
-        self.initial.setdefault("session", current_session_id)
+        field = self.fields["session"]
+        field.widget = SessionSelect(full=full)
+        field.choices = [(s.pk, session_choice_label(s)) for s in sessions]
+        field.initial = current_session_id

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from registrations.changes import cancel_attendee
@@ -63,6 +64,7 @@ def member_page(
     return response
 
 
+@never_cache  # the page shows the member's name and address
 @require_safe
 def member_detail(request: HttpRequest, token: str) -> HttpResponse:
     return member_page(request, member_from_token(token))
@@ -75,6 +77,7 @@ def refuse_when_closed(request: HttpRequest, attendee: Attendee) -> HttpResponse
     return redirect(attendee)
 
 
+@never_cache  # a refused change shows the page again
 @require_POST
 def member_change_session(request: HttpRequest, token: str) -> HttpResponse:
     attendee = member_from_token(token)
@@ -86,6 +89,7 @@ def member_change_session(request: HttpRequest, token: str) -> HttpResponse:
     return member_page(request, attendee, refused_form=form)
 
 
+@never_cache  # the page that asks before cancelling names the member
 @require_http_methods(["GET", "HEAD", "POST"])
 def member_cancel(request: HttpRequest, token: str) -> HttpResponse:
     """Ask whether the member cancels (GET), and do it when that page is sent (POST)."""

@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.audience import has_own_address
@@ -119,6 +120,7 @@ def new_member_form(registration: Registration, sessions: list[ThemeSession], da
     )
 
 
+@never_cache  # the page shows names and addresses: no browser or proxy may keep a copy
 @require_safe
 def detail(request: HttpRequest, token: str) -> HttpResponse:
     return manage_page(request, registration_from_token(token))
@@ -130,6 +132,9 @@ def manage_action(
     """Find the sign-up by its link and refuse changes after the deadline or cancellation."""
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        # A refused change, and the page that asks before removing someone, show names
+        # (and the page with its addresses) again.
+        @never_cache
         @require_http_methods(methods)
         @wraps(view)
         def wrapper(request: HttpRequest, token: str, **kwargs) -> HttpResponse:

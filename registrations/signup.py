@@ -10,7 +10,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -29,6 +29,7 @@ from registrations.models import (
     normalise_name,
     person_key,
 )
+from registrations.text import single_line
 from sessions.models import Event
 
 
@@ -49,6 +50,7 @@ def find_or_create_organisation(name: str) -> Organisation:
 
     A name that was merged into another organisation books on that one.
     """
+    name = single_line(name)
     organisation, _created = Organisation.objects.select_related("merged_into").get_or_create(
         name_key=normalise_name(name), defaults={"name": name}
     )
@@ -85,7 +87,7 @@ def register_group(
             check_open(event, now)
         check_group_size(event, attendees)
         organisation = find_or_create_organisation(organisation_name)
-        check_people_free(event, organisation, attendees)
+        check_people_free(event, organisation, [member.name for member in attendees])
         statuses = place_members(event, attendees, wait_as_group=wait_as_group)
 
         invoice = invoice_for(event=event, organisation=organisation)
@@ -93,9 +95,9 @@ def register_group(
             event=event,
             organisation=organisation,
             invoice=invoice,
-            contact_name=contact_name.strip(),
+            contact_name=single_line(contact_name),
             contact_email=contact_email.strip(),
-            contact_phone=contact_phone.strip(),
+            contact_phone=single_line(contact_phone),
             remarks=remarks.strip(),
             status=Status.CONFIRMED if Status.CONFIRMED in statuses else Status.WAITING,
             wait_as_group=wait_as_group and Status.CONFIRMED not in statuses,
@@ -103,12 +105,7 @@ def register_group(
             privacy_version=privacy_version,
             language=language,
         )
-        # Field checks only: the related rows were just read or made under the lock.
-        registration.full_clean(
-            exclude=["event", "organisation", "invoice"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        check_fields(registration)
         registration.save()
         create_attendees(registration, attendees, statuses)
         recompute_invoice(invoice)
@@ -144,15 +141,17 @@ def add_attendee(
                 % {"count": event.max_group_size},
                 code="too_many",
             )
-        check_people_free(event, registration.organisation, [attendee], single=True)
+        # Places come before the person, so in a full session every name gets the same
+        # answer: whoever holds a manage link learns nothing about other people's sign-ups.
         status = place_newcomer(event, attendee)
+        check_colleague_free(event, registration, attendee.name)
         (row,) = create_attendees(registration, [attendee], [status])
         settle_status(registration)
         recompute_invoice(registration.invoice)
         summary = (
-            gettext_noop("%(name)s is toegevoegd.")
+            gettext_noop("Toegevoegd: %(name)s.")
             if status == Status.CONFIRMED
-            else gettext_noop("%(name)s is toegevoegd en staat op de wachtlijst.")
+            else gettext_noop("Toegevoegd, op de wachtlijst: %(name)s.")
         )
         outbox.queue_change_summary(registration, Summary(summary, {"name": row.name}))
     return row
@@ -171,27 +170,64 @@ def create_attendees(
             organisation_id=registration.organisation_id,
             session_id=member.session_id,
             email=member.email.strip(),
-            dietary_wishes=member.dietary_wishes.strip(),
+            dietary_wishes=single_line(member.dietary_wishes),
             status=status,
         )
         row.set_name(member.name)
-        row.full_clean(
-            exclude=["registration", "event", "organisation", "session"],
-            validate_unique=False,
-            validate_constraints=False,
-        )
+        check_fields(row)
         rows.append(row)
     try:
         # A savepoint, so a refused row leaves the transaction usable for the message.
         with transaction.atomic():
             return Attendee.objects.bulk_create(rows)
     except IntegrityError as error:
-        # Only a writer that skipped the event's lock can get here; name whom it was about.
-        check_people_free(registration.event, registration.organisation, attendees)
+        # Only a writer that skipped the event's lock can get here.
         raise RegistrationError(
             _("Een van deze personen is al aangemeld voor deze bijeenkomst."),
             code="person_taken",
         ) from error
+
+
+def check_colleague_free(event: Event, registration: Registration, name: str) -> None:
+    """Refuse a colleague who is already signed up for the event: the same name at the same
+    organisation (cancelled people do not count).
+
+    The message names the person only when they are in this sign-up (the manage page shows
+    them anyway); for anyone else it does not say that the person is signed up elsewhere.
+    """
+    taken = (
+        Attendee.objects.active()
+        .filter(event=event, organisation_id=registration.organisation_id)
+        .filter(name_key=person_key(name))
+        .exclude(name_key="")
+        .values_list("registration_id", "name")
+        .first()
+    )
+    if taken is None:
+        return
+    signed_up_in, stored_name = taken
+    if signed_up_in == registration.pk:
+        raise RegistrationError(
+            _("%(name)s staat al in deze aanmelding.") % {"name": stored_name},
+            code="person_taken",
+            field="name",
+        )
+    raise RegistrationError(
+        _(
+            "Deze persoon kunnen wij niet aan uw aanmelding toevoegen. Denkt u dat dat niet "
+            "klopt? Neem dan contact op met Atrivé."
+        ),
+        code="person_unavailable",
+        field="name",
+    )
+
+
+def check_fields(row: models.Model) -> None:
+    """Refuse values a form would refuse (too long, not an address) from any caller.
+
+    Only the row's own values: its relations were just read or made under the event's lock.
+    """
+    row.clean_fields(exclude=[field.name for field in row._meta.fields if field.is_relation])
 
 
 def check_open(event: Event, now: datetime.datetime) -> None:
@@ -221,7 +257,8 @@ def check_group_size(event: Event, attendees: Sequence[AttendeeData]) -> None:
         key = person_key(member.name)
         if key in seen:
             raise RegistrationError(
-                _("%(name)s staat al eerder in dit formulier.") % {"name": member.name.strip()},
+                _("%(name)s staat al eerder in dit formulier.")
+                % {"name": single_line(member.name)},
                 code="duplicate_person",
                 field="name",
                 index=index,
@@ -230,24 +267,23 @@ def check_group_size(event: Event, attendees: Sequence[AttendeeData]) -> None:
 
 
 def check_people_free(
-    event: Event,
-    organisation: Organisation,
-    attendees: Sequence[AttendeeData],
-    *,
-    single: bool = False,
+    event: Event, organisation: Organisation, names: Sequence[str], *, single: bool = False
 ) -> None:
     """Refuse people of the organisation already signed up for the event (cancelled people do
     not count): the same name, ignoring case, spacing and accents, is the same person.
 
     With `single` the message belongs to the one member's form, not to a row of a group.
     """
-    wanted = {person_key(member.name): index for index, member in enumerate(attendees)}
+    wanted = {person_key(name): index for index, name in enumerate(names)}
     taken = (
         Attendee.objects.active()
         .filter(event=event, organisation=organisation, name_key__in=wanted)
+        .exclude(name_key="")
         .values_list("name", "name_key")
+        .first()
     )
-    for name, key in taken[:1]:
+    if taken is not None:
+        name, key = taken
         raise RegistrationError(
             _("%(name)s van %(organisation)s is al aangemeld voor deze bijeenkomst.")
             % {"name": name, "organisation": organisation.name},

@@ -30,4 +30,5 @@ urlpatterns = [
     path("aanmelding/<str:token>/afmelden/", self_service.cancel_all, name="cancel_all"),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/aanmelden/", views.signup, name="signup"),
+    path("<slug:slug>/agenda.ics", views.event_calendar, name="event_calendar"),
 ]

@@ -8,16 +8,24 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
-from registrations.availability import event_places_left, is_full, sessions_with_seats
+from registrations.availability import (
+    availability,
+    event_places_left,
+    is_full,
+    sessions_with_seats,
+)
 from registrations.error_summary import error_summary
 from registrations.errors import RegistrationError
 from registrations.forms import BaseAttendeeFormSet, SignupForm, attendee_formset_class
 from registrations.models import Organisation, Registration
 from registrations.signup import register_group
+from sessions.calendar import calendar_file
 from sessions.models import Event, ThemeSession
 
 FORMSET_PREFIX = "members"
@@ -50,7 +58,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "event": event,
         "sessions": sessions,
-        "event_full": SimpleLazyObject(lambda: is_full(event, sessions)),
+        "availability": SimpleLazyObject(lambda: availability(event, sessions)),
     }
     if not event.is_published or get_messages(request):
         return render(request, "registrations/event_detail.html", context)
@@ -60,6 +68,22 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
         html = render_to_string("registrations/event_detail.html", context, request)
         cache.set(key, html, timeout=3600)
     return HttpResponse(html)
+
+
+@require_safe
+def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """Download the lab as a calendar entry: the same as in the confirmation mail."""
+    event = get_public_event(request, slug)
+    page = request.build_absolute_uri(reverse("registrations:event_detail", args=[event.slug]))
+    content = calendar_file(
+        event,
+        uid=f"event-{event.pk}@participatielab",
+        description=f"{event.theme}\n\n{page}",
+        url=page,
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -72,12 +96,15 @@ def signup(request: HttpRequest, slug: str) -> HttpResponse:
     form, formset, registration = process_signup(request, event, sessions)
     if registration is not None:
         return redirect(registration)
-    return render(
+    response = render(
         request,
         "registrations/signup.html",
         signup_context(event, sessions, form, formset)
         | {"form_cache_key": None if form.is_bound else signup_form_key(event)},
     )
+    if form.is_bound:  # a refused form shows what was typed: names and addresses
+        add_never_cache_headers(response)
+    return response
 
 
 def signup_context(

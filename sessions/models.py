@@ -3,12 +3,17 @@
 import datetime
 import json
 from decimal import Decimal
+from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from participatielab.validators import validate_email_domain
+from sessions.images import HEADER_IMAGE, LOGO, ResponsiveImageField
+from sessions.phones import phone_uri, validate_phone
 
 # Paths directly under the site root that an event slug may not take.
 RESERVED_SLUGS = frozenset(
@@ -54,7 +59,18 @@ class Event(models.Model):
     venue_name = models.CharField(_("locatie"), max_length=200)
     venue_address = models.CharField(_("adres"), max_length=200)
     venue_city = models.CharField(_("plaats"), max_length=100)
-    route = models.TextField(_("route"), blank=True)
+    route = models.TextField(
+        _("route"), blank=True, help_text=_("Waar het ligt, bijvoorbeeld vlak bij welke snelweg.")
+    )
+    parking = models.TextField(_("parkeren"), blank=True)
+    public_transport = models.TextField(_("openbaar vervoer"), blank=True)
+    practical_notes = models.TextField(
+        _("praktische informatie"),
+        blank=True,
+        help_text=_(
+            "Bijvoorbeeld: kom wat eerder voor een wandeling; waar u na afloop iets drinkt."
+        ),
+    )
     included = models.CharField(
         _("inbegrepen"),
         max_length=300,
@@ -62,12 +78,10 @@ class Event(models.Model):
         help_text=_("Wat bij de prijs inbegrepen is, bijvoorbeeld soep en een broodje."),
     )
     payment_info = models.TextField(_("betaling"), blank=True)
-    contact = models.TextField(
-        _("contact"), blank=True, help_text=_("Wie vragen beantwoordt, met e-mail en telefoon.")
-    )
     notification_email = models.EmailField(
         _("e-mail voor meldingen"),
         blank=True,
+        validators=[validate_email_domain],
         help_text=_("Hier komen meldingen van aanmeldingen binnen. Leeg: het standaardadres."),
     )
     registration_deadline = models.DateTimeField(_("aanmelden kan tot"))
@@ -80,6 +94,25 @@ class Event(models.Model):
         help_text=_("Hoeveel bestuursleden één aanmelding mag bevatten."),
     )
     has_waiting_list = models.BooleanField(_("wachtlijst"), default=True)
+    image = ResponsiveImageField(
+        _("afbeelding"),
+        blank=True,
+        spec=HEADER_IMAGE,
+        width_field="image_width",
+        height_field="image_height",
+        help_text=_(
+            "Optioneel: een foto of tekening boven de tekst (JPEG, PNG of WebP, hoogstens 10 MB). "
+            "Wordt bijgesneden tot een brede strook (5 : 2) en verkleind."
+        ),
+    )
+    image_width = models.PositiveIntegerField(null=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, editable=False)
+    image_alt = models.CharField(
+        _("beschrijving van de afbeelding"),
+        max_length=300,
+        blank=True,
+        help_text=_("Wat staat erop? Voor wie de afbeelding niet kan zien."),
+    )
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
     # Raised by every write that changes what the public pages show, so cached pages are
     # keyed on one column of one row: by `bump_version` (see sessions/signals.py; sign-ups
@@ -112,6 +145,16 @@ class Event(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.date:%d-%m-%Y})"
 
+    def clean(self) -> None:
+        if self.image and not self.image_alt.strip():
+            raise ValidationError(
+                {
+                    "image_alt": ValidationError(
+                        _("Beschrijf in een zin wat op de afbeelding staat."), code="missing_alt"
+                    )
+                }
+            )
+
     @property
     def starts_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.start_time))
@@ -119,6 +162,14 @@ class Event(models.Model):
     @property
     def ends_at(self) -> datetime.datetime:
         return timezone.make_aware(datetime.datetime.combine(self.date, self.end_time))
+
+    @property
+    def address(self) -> str:
+        return f"{self.venue_address}, {self.venue_city}"
+
+    def map_url(self) -> str:
+        """Return a link that finds the address on OpenStreetMap (a plain link: no map embedded)."""
+        return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
 
     def cache_key(self) -> str:
         """Return what the cached parts of its public pages are keyed on."""
@@ -141,6 +192,11 @@ class Event(models.Model):
 def bump_version(event_id: int) -> None:
     """Mark the event's public pages as changed (and lock its row until the transaction ends)."""
     Event.objects.filter(pk=event_id).update(version=models.F("version") + 1)
+
+
+def bump_all_versions() -> None:
+    """Mark every event's public pages as changed, after a change to what all pages show."""
+    Event.objects.update(version=models.F("version") + 1)
 
 
 class ThemeSession(models.Model):
@@ -217,3 +273,78 @@ class PriceTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_size} → {self.amount}"
+
+
+class Contact(models.Model):
+    """Someone who answers questions about the event, shown with a mail and a phone link."""
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("bijeenkomst")
+    )
+    name = models.CharField(_("naam"), max_length=200)
+    role = models.CharField(_("functie"), max_length=200, blank=True)
+    phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
+    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+
+    class Meta:
+        verbose_name = _("contactpersoon")
+        verbose_name_plural = _("contactpersonen")
+        ordering = ["event", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+    def phone_uri(self) -> str:
+        return phone_uri(self.phone)
+
+
+class SiteSettings(models.Model):
+    """What every page shows, set once for the whole site: for now, the logo.
+
+    One row (pk 1), edited in the admin like any other, rather than a setting in the
+    environment: staff change a logo, not the people who deploy the site.
+    """
+
+    logo = ResponsiveImageField(
+        _("logo"),
+        blank=True,
+        spec=LOGO,
+        width_field="logo_width",
+        height_field="logo_height",
+        help_text=_(
+            "Optioneel: het logo in de kop van elke pagina (PNG, JPEG of WebP). Wordt verkleind "
+            "tot 96 beeldpunten hoog."
+        ),
+    )
+    logo_width = models.PositiveIntegerField(null=True, editable=False)
+    logo_height = models.PositiveIntegerField(null=True, editable=False)
+    logo_alt = models.CharField(
+        _("tekst bij het logo"),
+        max_length=100,
+        blank=True,
+        help_text=_("Wat er op het logo staat, meestal de naam, bijvoorbeeld Atrivé."),
+    )
+
+    class Meta:
+        verbose_name = _("instellingen van de site")
+        verbose_name_plural = _("instellingen van de site")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return str(_("Instellingen van de site"))
+
+    def clean(self) -> None:
+        if self.logo and not self.logo_alt.strip():
+            raise ValidationError(
+                {
+                    "logo_alt": ValidationError(
+                        _("Schrijf op wat er op het logo staat."), code="missing_alt"
+                    )
+                }
+            )
+
+    @classmethod
+    def load(cls) -> "SiteSettings":
+        """Return the one row of settings (unsaved defaults until staff save them)."""
+        return cls.objects.filter(pk=1).first() or cls(pk=1)

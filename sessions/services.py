@@ -5,9 +5,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.files import File
 from django.db import transaction
 
-from sessions.models import DEFAULT_PRICE_TIERS, Event, PriceTier, ProgrammeItem, ThemeSession
+from sessions.images import process_upload
+from sessions.models import (
+    DEFAULT_PRICE_TIERS,
+    Contact,
+    Event,
+    PriceTier,
+    ProgrammeItem,
+    ThemeSession,
+)
 
 
 @dataclass(frozen=True)
@@ -17,14 +26,23 @@ class SessionData:
     capacity: int | None = None
 
 
+@dataclass(frozen=True)
+class ContactData:
+    name: str
+    role: str = ""
+    phone: str = ""
+    email: str = ""
+
+
 def create_event(
     *,
     sessions: Sequence[SessionData],
     programme: Sequence[tuple[datetime.time, str]] = (),
     tiers: Mapping[int, Decimal] = DEFAULT_PRICE_TIERS,
+    contacts: Sequence[ContactData] = (),
     **fields: object,
 ) -> Event:
-    """Create an event with its theme sessions, programme items and price tiers, all or none."""
+    """Create an event with its sessions, programme, prices and contacts, all or none."""
     with transaction.atomic():
         event = Event(**fields)
         event.full_clean()
@@ -47,6 +65,10 @@ def create_event(
             tier = PriceTier(event=event, group_size=group_size, amount=amount)
             tier.full_clean()
             tier.save()
+        for order, data in enumerate(contacts, start=1):
+            contact = Contact(event=event, order=order, **vars(data))
+            contact.full_clean()
+            contact.save()
     return event
 
 
@@ -62,11 +84,24 @@ def reschedule_event(
     return event
 
 
+def set_event_image(*, event: Event, upload: File, alt: str) -> Event:
+    """Give an event a header image (checked and resized as in the admin) with its text.
+
+    Raises ValidationError, with a message for staff, when the file is refused.
+    """
+    with transaction.atomic():
+        event.image = process_upload(upload, Event._meta.get_field("image").spec)
+        event.image_alt = alt
+        event.full_clean()
+        event.save()
+    return event
+
+
 def copy_event(*, event: Event) -> Event:
     """Create an unpublished copy of an event as the next lab, without its sign-ups.
 
-    The copy keeps the programme, sessions, capacities and prices; staff then give it its
-    own date, deadline and address.
+    The copy keeps the programme, sessions, capacities, prices, contacts and image; staff
+    then give it its own date, deadline and address.
     """
     base_slug = f"{event.slug}-kopie"[:70]
     slug, number = base_slug, 1
@@ -88,5 +123,9 @@ def copy_event(*, event: Event) -> Event:
         ],
         programme=[(item.time, item.title) for item in event.programme.all()],
         tiers={tier.group_size: tier.amount for tier in event.price_tiers.all()},
+        contacts=[
+            ContactData(name=c.name, role=c.role, phone=c.phone, email=c.email)
+            for c in event.contacts.all()
+        ],
         **fields,
     )

@@ -6,10 +6,11 @@ import signal
 import hypothesis
 import pytest
 from django.contrib.auth.models import Group
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
 
+from participatielab.limits import LIMITS_CACHE
 from registrations.signup import AttendeeData, register_group
 from tests.factories import (
     AttendeeFactory,
@@ -22,15 +23,36 @@ from tests.factories import (
 # every property 300 examples, and each public endpoint's fuzz tests 300 between them.
 hypothesis.settings.register_profile("default", max_examples=50)
 hypothesis.settings.register_profile("ci", max_examples=300, print_blob=True)
+# `make mutate` (tests/mutate.py): the same examples every run, so a mutant's verdict never
+# depends on which examples were drawn; no deadline, as mutated code runs slower.
+hypothesis.settings.register_profile(
+    "mutate", max_examples=50, derandomize=True, database=None, deadline=None
+)
 hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache():
-    """Start every test with an empty cache, so rate-limit counts never leak between tests."""
-    cache.clear()
+def _empty_cache(request):
+    """Start every test with empty caches, so cached pages, rate-limit counts and used form
+    tokens never leak between tests. The limits live in a database table, outside the
+    transaction a test rolls back (and a browser test does not roll back at all); it is
+    emptied only for tests that use the test database, never the one `manage.py` uses."""
+    uses_database = bool(
+        request.node.get_closest_marker("django_db")
+        or {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    )
+    if uses_database:
+        request.getfixturevalue("django_db_setup")
+
+    def clear() -> None:
+        cache.clear()
+        if uses_database:
+            with request.getfixturevalue("django_db_blocker").unblock():
+                caches[LIMITS_CACHE].clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture(autouse=True)
@@ -40,6 +62,12 @@ def _plain_static_files(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Store uploaded images in a folder of the test's own, never in the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)

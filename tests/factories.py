@@ -17,7 +17,7 @@ from registrations.models import (
     Status,
     person_key,
 )
-from sessions.models import Event, PriceTier, ProgrammeItem, ThemeSession
+from sessions.models import Contact, Event, PriceTier, ProgrammeItem, ThemeSession
 
 
 class EventFactory(factory.django.DjangoModelFactory):
@@ -80,6 +80,18 @@ class PriceTierFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory, tiers={})
     group_size = factory.Sequence(lambda n: n + 1)
     amount = Decimal("50.00")
+
+
+class ContactFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contact
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Adviseur {n}")
+    role = "adviseur"
+    phone = "030 000 00 01"
+    email = factory.Sequence(lambda n: f"adviseur{n}@example.org")
+    order = factory.Sequence(lambda n: n)
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):

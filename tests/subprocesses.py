@@ -8,8 +8,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
-def run_python(args: list[str], **environment: str) -> subprocess.CompletedProcess:
-    """Run the project's Python with only the given environment (no pytest-env settings)."""
+def run_python(
+    args: list[str], *, timeout: float = 60, **environment: str
+) -> subprocess.CompletedProcess:
+    """Run the project's Python with only the given environment (no pytest-env settings);
+    `subprocess.TimeoutExpired` after `timeout` seconds."""
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "HOME": os.environ.get("HOME", "/tmp"),
@@ -22,7 +25,7 @@ def run_python(args: list[str], **environment: str) -> subprocess.CompletedProce
         env=env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=timeout,
         check=False,
     )
 

@@ -5,6 +5,8 @@ organisation's data, whatever token or unpublished event is asked for."""
 import pytest
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains, assertNotContains
@@ -60,6 +62,9 @@ def two_organisations(sign_up, event):
     return first, second
 
 
+EXAMPLE_IMAGE = "events/voorbeeld-480w.webp"
+
+
 def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]:
     """Return (route, URL) for every pattern, with parameters of existing rows."""
     event = first.event
@@ -75,6 +80,7 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "app_label": "registrations",
         "id": user_id,
         "code": "en",
+        "name": EXAMPLE_IMAGE,
     }
     urls = []
     for route, name, params in walk_patterns(get_resolver().url_patterns):
@@ -124,6 +130,31 @@ def test_every_admin_url_refuses_anonymous_and_non_staff(
         assert_sent_to_login(client.get(url), url)
         assert_sent_to_login(member_client.get(url), url)
         assert_sent_to_login(client.post(url, {}), url)
+
+
+def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_organisations):
+    # Arrange: every page a superuser can open, and the public pages behind a manage link:
+    # the contact person's, a member's own, and those that ask before someone is cancelled.
+    first, _second = two_organisations
+    urls = [
+        url for route, url in example_urls(first) if route.startswith(("admin/", "aanmelding/"))
+    ]
+    assert first.get_absolute_url() in urls
+    assert first.attendees.first().get_absolute_url() in urls
+
+    # Act
+    opened = {url: admin_client.get(url) for url in urls}
+
+    # Assert: they show personal data, so no browser or proxy may keep a copy. Django's own
+    # password-change pages and its translation script show nothing about sign-ups.
+    shown = {url: response for url, response in opened.items() if response.status_code == 200}
+    kept = [url for url, r in shown.items() if "no-store" not in r.get("Cache-Control", "")]
+    assert len(shown) > 30
+    assert sorted(kept) == [
+        "/admin/jsi18n/",
+        "/admin/password_change/",
+        "/admin/password_change/done/",
+    ]
 
 
 @pytest.mark.parametrize(
@@ -253,6 +284,7 @@ def test_adviser_may_export_but_never_delete_sign_ups(adviser):
 def test_public_pages_never_show_another_organisations_data(client, two_organisations):
     # Arrange
     first, second = two_organisations
+    default_storage.save(EXAMPLE_IMAGE, ContentFile(b"RIFF"))
     public_urls = [url for route, url in example_urls(first) if not route.startswith("admin/")]
     secrets_of_second = [
         "Bewonersbond Tweede Lijn",
@@ -278,7 +310,7 @@ def test_public_pages_never_show_another_organisations_data(client, two_organisa
     assertContains(responses[first.get_absolute_url()], "Huurdersraad Eerste Kring")
     for url, response in responses.items():
         assert response.status_code < 400 or response.status_code == 405, url
-        body = response.content.decode()
+        body = (b"".join(response) if response.streaming else response.content).decode()
         for secret in secrets_of_second[1:] if url in suggested else secrets_of_second:
             assert secret not in body, (url, secret)
 

@@ -24,7 +24,12 @@ from django.views.defaults import server_error
 
 from registrations.signup import AttendeeData, register_group
 from sessions.models import Event
-from tests.factories import EventFactory, ProgrammeItemFactory, ThemeSessionFactory
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    ProgrammeItemFactory,
+    ThemeSessionFactory,
+)
 from tests.signup_posts import event_url
 
 PROJECT = Path(settings.BASE_DIR)
@@ -305,7 +310,9 @@ EVENT_DATA = {
     "route": "Ten minutes from the station.",
     "included": "Soup and a sandwich are included.",
     "payment_info": "You will receive an invoice after the event.",
-    "contact": "Jane Example, jane@example.org",
+    "parking": "Park by the gate.",
+    "public_transport": "Take the bus to Example Square.",
+    "practical_notes": "Come early for a walk.",
 }
 SESSION_TITLES = ["Session A", "Session B"]
 SESSION_DESCRIPTION = "A conversation about agreements."
@@ -323,6 +330,7 @@ def english_event(db):
         for title in SESSION_TITLES
     ]
     ProgrammeItemFactory(event=event, title="Opening")
+    ContactFactory(event=event, name="Jane Example", role="adviser", email="jane@example.org")
     return event, sessions
 
 
@@ -401,7 +409,9 @@ def english_pages(client: Client, event, sessions, settings) -> Iterator[tuple[s
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     yield "403 page for an expired form", csrf_client.post(signup_url, {})
-    settings.RATE_LIMITS = {"registrations:signup": "0/3600"}
+    settings.RATE_LIMITS = {
+        "signup": {"views": ["registrations:signup"], "per": "address", "rate": "0/3600"}
+    }
     yield "429 page", client.post(signup_url, {})
     Event.objects.filter(pk=event.pk).update(registration_deadline=timezone.now())
     yield "closed sign-up page", client.get(signup_url)
@@ -554,7 +564,7 @@ def test_language_switch_is_offered_on_public_pages(english_event, english_clien
     assert switch.findall(english) == [("nl", "Nederlands")]
 
 
-def test_language_switch_refuses_to_send_visitors_elsewhere():
+def test_language_switch_refuses_to_send_visitors_elsewhere(db):
     # Arrange / Act: a crafted link that would lead to another site, and an unknown language.
     elsewhere = Client().get("/taal/en/", {"next": "https://example.org/phish"})
     unknown = Client().get("/taal/xx/", {"next": "/"})

@@ -12,6 +12,7 @@ from registrations.changes import cancel_attendee, change_attendee_details, move
 from registrations.errors import RegistrationError
 from registrations.exports import DEFAULT_FLAVOUR, csv_response
 from registrations.models import Attendee, Status, person_key
+from registrations.text import SingleLineField
 from sessions.models import ThemeSession
 
 
@@ -22,6 +23,7 @@ class AttendeeAdminForm(forms.ModelForm):
     class Meta:
         model = Attendee
         fields = ["name", "email", "dietary_wishes"]
+        field_classes = {"name": SingleLineField, "dietary_wishes": SingleLineField}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

@@ -13,6 +13,7 @@ from registrations.invoices import invoice_status
 from registrations.models import Invoice, Organisation, Status, normalise_name
 from registrations.organisations import merge_organisations
 from registrations.templatetags.money import euro
+from registrations.text import SingleLineField
 
 
 class InvoiceInline(admin.TabularInline):
@@ -48,6 +49,7 @@ class OrganisationAdminForm(forms.ModelForm):
     class Meta:
         model = Organisation
         fields = ["name", "hidden_from_suggestions"]
+        field_classes = {"name": SingleLineField}
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]

@@ -17,6 +17,7 @@ from registrations.changes import cancel_registration, change_organisation
 from registrations.invoices import invoice_status
 from registrations.models import Attendee, Organisation, Registration, Status
 from registrations.templatetags.money import euro
+from registrations.text import SingleLineField
 
 
 class AttendeeInline(admin.TabularInline):
@@ -51,6 +52,15 @@ class MailFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    """Contact details; the organisation, status and money have pages of their own."""
+
+    class Meta:
+        model = Registration
+        fields = ["contact_name", "contact_email", "contact_phone", "remarks"]
+        field_classes = {"contact_name": SingleLineField, "contact_phone": SingleLineField}
+
+
 class OrganisationForm(forms.Form):
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.current(), label=gettext_lazy("Organisatie")
@@ -66,6 +76,7 @@ class OrganisationForm(forms.Form):
 
 @admin.register(Registration)
 class RegistrationAdmin(admin.ModelAdmin):
+    form = RegistrationAdminForm
     list_display = [
         "organisation",
         "event",
@@ -243,10 +254,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         bulk_action(
             self,
             request,
-            # Also confirmed sign-ups with a member who chose to wait.
-            queryset.filter(attendees__status=Status.WAITING)
-            .distinct()
-            .select_related("organisation"),
+            # Sign-ups without a waiting member are refused one by one, so staff see why.
+            queryset.select_related("organisation"),
             act=lambda registration: waiting_list.admit_from_waiting_list(
                 registration=registration
             ),

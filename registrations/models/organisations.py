@@ -7,6 +7,7 @@ from django.db.models import Count, Max, Q
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models.names import normalise_name
+from registrations.text import single_line
 from sessions.models import Event
 
 
@@ -67,7 +68,7 @@ class Organisation(models.Model):
         return self.name
 
     def save(self, *args, **kwargs) -> None:
-        self.name = " ".join(self.name.split())
+        self.name = single_line(self.name)
         self.name_key = normalise_name(self.name)
         super().save(*args, **kwargs)
 

@@ -9,8 +9,10 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from participatielab.validators import validate_email_domain
 from registrations.models.names import person_key
 from registrations.models.organisations import Invoice, Organisation
+from registrations.text import single_line
 from sessions.models import Event, ThemeSession
 
 LOOKUP_LENGTH = 12
@@ -96,7 +98,9 @@ class Registration(ManageLink):
         editable=False,
     )
     contact_name = models.CharField(_("naam contactpersoon"), max_length=200)
-    contact_email = models.EmailField(_("e-mail contactpersoon"))
+    contact_email = models.EmailField(
+        _("e-mail contactpersoon"), validators=[validate_email_domain]
+    )
     contact_phone = models.CharField(_("telefoon contactpersoon"), max_length=40, blank=True)
     remarks = models.TextField(_("opmerkingen"), blank=True, max_length=2000)
     # Follows the board members: confirmed when anyone in it is confirmed, waiting when all
@@ -184,7 +188,7 @@ class Attendee(ManageLink):
     name_key = models.CharField(_("naamsleutel"), max_length=600, editable=False)
     # Optional and may be shared (secretariaat@): who has no own address hears everything
     # through the contact person.
-    email = models.EmailField(_("e-mail"), blank=True)
+    email = models.EmailField(_("e-mail"), blank=True, validators=[validate_email_domain])
     dietary_wishes = models.CharField(_("dieetwensen"), max_length=300, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
@@ -219,5 +223,5 @@ class Attendee(ManageLink):
 
     def set_name(self, name: str) -> None:
         """Set the name and the key that tells whether this person is signed up already."""
-        self.name = " ".join(name.split())
+        self.name = single_line(name)
         self.name_key = person_key(self.name)

@@ -2,8 +2,10 @@
 asks) for the whole group, with JavaScript off; a member's own link manages that member only.
 axe checks every page and state."""
 
+import datetime
 import re
 
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from registrations.models import Attendee, Status
@@ -61,9 +63,7 @@ def test_contact_pages_and_their_states_pass_axe(page, demo_event, sign_up):
     page.get_by_role("button", name="Toevoegen").click()
     summary = page.locator("#foutmeldingen")
     expect(summary).to_be_focused()
-    expect(summary).to_contain_text(
-        f"{MEMBERS[0][0]} van Huurdersvereniging De Linde is al aangemeld voor deze bijeenkomst."
-    )
+    expect(summary).to_contain_text(f"{MEMBERS[0][0]} staat al in deze aanmelding.")
     assert page.title().startswith("Fout:")
     violations += axe_violations(page, "manage page, refused add")
 
@@ -73,6 +73,21 @@ def test_contact_pages_and_their_states_pass_axe(page, demo_event, sign_up):
     violations += axe_violations(page, "confirm cancelling everyone")
     page.get_by_role("link", name="Nee, terug").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("U bent aangemeld")
+
+    page.get_by_role("link", name=f"{MEMBERS[1][0]} afmelden").click()
+    expect(page.locator(".confirm-amount")).to_have_text("Uw bijdrage wordt € 50,00.")
+    violations += axe_violations(page, "confirm cancelling one")
+
+    # The deadline passes while the page is open: the refusal comes after a redirect, at the
+    # top of the page, with the focus.
+    type(demo_event).objects.filter(pk=demo_event.pk).update(
+        registration_deadline=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    page.get_by_role("button", name=f"Ja, {MEMBERS[1][0]} afmelden").click()
+    refused = page.locator("#foutmeldingen")
+    expect(refused).to_be_focused()
+    expect(refused).to_have_text("Wijzigen kan niet meer. Neem contact op met Atrivé.")
+    violations += axe_violations(page, "manage page, refused after a redirect")
     assert not violations, "\n".join(violations)
 
 
@@ -92,6 +107,15 @@ def test_a_members_own_link_manages_only_that_member(page, demo_event, sign_up):
     expect(page.locator("main")).not_to_contain_text(MEMBERS[2][0])
     expect(page.locator("main")).not_to_contain_text("€")
     violations += axe_violations(page, "member page")
+
+    # Someone else takes the last place in the chosen session before the member sends it.
+    page.get_by_label("Andere themasessie").select_option(value=str(sessions[2].pk))
+    type(sessions[2]).objects.filter(pk=sessions[2].pk).update(capacity=0)
+    page.get_by_role("button", name="Sessie wijzigen").click()
+    summary = page.locator("#foutmeldingen")
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text(f"Andere themasessie: De sessie ‘{sessions[2].title}’ is vol.")
+    violations += axe_violations(page, "member page, refused move")
 
     # The group's pages do not open with the member's token.
     for path in [

@@ -136,7 +136,7 @@ def test_refused_signup_focuses_the_error_summary_and_keeps_the_input(
 
     page.get_by_role("button", name="Aanmelden", exact=True).click()
 
-    summary = page.locator("#foutmeldingen")
+    summary = page.get_by_role("alert", name="Controleer het formulier")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
     assert page.evaluate("document.activeElement.id") == "foutmeldingen"

@@ -1,13 +1,16 @@
 """The site's settings at work: security headers, HTTPS, cookies, the start-up refusals and
 the task backend."""
 
+import re
+
 import pytest
 from django.core.management.utils import get_random_secret_key
 from django_tasks import task_backends
 from django_tasks_db import DatabaseBackend
 
+from participatielab.cache import ResilientRedisCache
 from tests.signup_posts import event_url, signup_url
-from tests.subprocesses import run_python
+from tests.subprocesses import BASE_DIR, run_python
 
 # Headers and cookies -----------------------------------------------------------------------
 
@@ -101,6 +104,62 @@ def test_cookies_flagged_secure_and_session_cookie_httponly(
     assert session_cookie["samesite"] == "Lax"
 
 
+@pytest.mark.parametrize("next_url", ["https://aanvaller.example/", "//aanvaller.example/"])
+def test_admin_login_with_an_off_site_next_lands_on_the_admin(client, admin_user, next_url):
+    # Act
+    response = client.post(
+        "/admin/login/",
+        {"username": admin_user.username, "password": "password", "next": next_url},
+    )
+
+    # Assert: not the other site, and not Django's /accounts/profile/ (a 404 here).
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/admin/"
+
+
+# Timeouts: a stuck database or Redis ends in an answer, not a killed worker -------------------
+
+
+def test_gunicorn_timeout_is_longer_than_every_wait_inside_a_request(settings):
+    # Arrange
+    makefile = (BASE_DIR / "Makefile").read_text()
+    (gunicorn,) = re.findall(r"^GUNICORN_TIMEOUT \?= (\d+)$", makefile, flags=re.MULTILINE)
+    redis = ResilientRedisCache("redis://127.0.0.1:6379/0", {})._options
+
+    # Act
+    waits = {
+        "SQLite lock": settings.SQLITE_LOCK_TIMEOUT,
+        "connect, then the sign-up lock": settings.DATABASE_CONNECT_TIMEOUT
+        + settings.REGISTRATION_LOCK_TIMEOUT_MS / 1000,
+        "Redis": redis["socket_connect_timeout"] + redis["socket_timeout"],
+        "SMTP": settings.EMAIL_TIMEOUT,
+    }
+
+    # Assert
+    assert "--timeout $(GUNICORN_TIMEOUT)" in makefile
+    assert {name: wait for name, wait in waits.items() if wait >= int(gunicorn)} == {}
+
+
+CONNECT_OPTIONS = [
+    "-c",
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.DATABASES['default']['OPTIONS'].get('connect_timeout'))",
+]
+
+
+def test_postgresql_connections_give_up_after_the_connect_timeout():
+    # Act
+    result = run_python(
+        CONNECT_OPTIONS,
+        DEBUG="1",
+        DATABASE_URL="postgres://participatielab@db.example.org:5432/participatielab",
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip() == "3"
+
+
 # Start-up refuses an unsafe configuration -----------------------------------------------------
 
 
@@ -134,6 +193,7 @@ def test_check_deploy_with_production_settings_finds_no_issues():
         DEBUG="0",
         SECRET_KEY=get_random_secret_key(),
         ALLOWED_HOSTS="lab.example.org",
+        SITE_URL="https://lab.example.org",
     )
 
     # Assert
@@ -182,3 +242,43 @@ def test_tasks_use_the_database_backend_in_every_environment(environment):
     # Assert
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.split() == ["django_tasks_db.backend", "DatabaseBackend"]
+
+
+# Uploaded files -----------------------------------------------------------------------------
+
+PRINT_STORAGE = (
+    "import django; django.setup(); from django.conf import settings; "
+    "print(settings.STORAGES['default'], settings.MEDIA_ROOT, settings.MEDIA_URL)"
+)
+
+
+def test_uploads_go_to_a_local_media_folder_by_default():
+    # Act
+    result = run_python(["-c", PRINT_STORAGE], DEBUG="1")
+
+    # Assert
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "{'BACKEND':",
+        "'django.core.files.storage.FileSystemStorage',",
+        "'OPTIONS':",
+        "{}}",
+        str(BASE_DIR / "media"),
+        "/media/",
+    ]
+
+
+def test_uploads_storage_comes_from_the_environment():
+    # Act: a shared volume, as several app servers would mount it.
+    result = run_python(
+        ["-c", PRINT_STORAGE],
+        DEBUG="1",
+        MEDIA_ROOT="/srv/gedeeld/media",
+        MEDIA_STORAGE="django.core.files.storage.FileSystemStorage",
+        MEDIA_STORAGE_OPTIONS='{"file_permissions_mode": 420}',
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr
+    assert "'OPTIONS': {'file_permissions_mode': 420}}" in result.stdout
+    assert result.stdout.split()[-2:] == ["/srv/gedeeld/media", "/media/"]

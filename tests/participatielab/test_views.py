@@ -1,12 +1,17 @@
 """The site's own pages: Dutch error pages that leak nothing, and the health checks."""
 
+import socket
+
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import OperationalError, connection
 from django.test import Client
 from django.urls import include, path
 from pytest_django.asserts import assertContains, assertNotContains
 
 from tests.signup_posts import row_counts, signup_data, signup_url
+from tests.subprocesses import run_python
 
 
 def _raise_for_the_500_page(request):
@@ -104,10 +109,26 @@ def test_health_check_answers_ok_without_cookie_or_personal_data(client, sign_up
 
     # Assert
     assert response.status_code == 200
-    assert response.content == b"ok"
     assert len(response.cookies) == 0
     assert "Set-Cookie" not in response.headers
     assert b"geheim" not in response.content.lower()
+    assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_health_ready_names_each_part_it_checked(client, db):
+    # Act
+    response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 200
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "cache": "ok",
+        "limits": "ok",
+        "mail": {"oldest_unsent_seconds": 0},
+    }
+    assert response["X-Oldest-Unsent-Mail"] == "0"
 
 
 def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
@@ -122,7 +143,23 @@ def test_health_ready_answers_503_when_database_fails(client, db, monkeypatch):
 
     # Assert
     assert response.status_code == 503
+    assert response.json() == {"status": "down", "database": "down", "cache": "ok"}
     assert len(response.cookies) == 0
+
+
+def test_health_ready_says_limits_degraded_without_their_table(client, db, settings):
+    # Arrange: a deployment that skipped `createcachetable`.
+    settings.CACHES = {
+        **settings.CACHES,
+        "limits": {**settings.CACHES["limits"], "LOCATION": "no_such_table"},
+    }
+
+    # Act
+    response = client.get("/healthz")
+
+    # Assert
+    assert response.status_code == 200
+    assert (response.json()["status"], response.json()["limits"]) == ("degraded", "degraded")
 
 
 def test_health_live_answers_without_database(client, db, monkeypatch, django_assert_num_queries):
@@ -138,3 +175,91 @@ def test_health_live_answers_without_database(client, db, monkeypatch, django_as
     # Assert
     assert response.status_code == 200
     assert response.content == b"ok"
+
+
+# Uploaded images --------------------------------------------------------------------------
+
+
+def test_media_serves_a_stored_image_for_a_year(client, db):
+    # Arrange
+    name = default_storage.save("events/abc123-480w.webp", ContentFile(b"RIFF-webp-bytes"))
+
+    # Act
+    response = client.get(f"/media/{name}")
+
+    # Assert
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "image/webp"
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert b"".join(response.streaming_content) == b"RIFF-webp-bytes"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/media/events/bestaat-niet-480w.webp",
+        "/media/../participatielab/settings.py",
+        "/media/..%2F..%2Fetc%2Fpasswd.png",
+        "/media/notities.html",
+        "/media/events",
+    ],
+    ids=["missing", "source-file", "outside-the-folder", "not-an-image", "a-folder"],
+)
+def test_media_serves_nothing_but_stored_images(client, db, path):
+    # Arrange: an HTML file that someone put in the media folder.
+    default_storage.save("notities.html", ContentFile(b"<script>alert(1)</script>"))
+    default_storage.save("events/abc123-480w.webp", ContentFile(b"RIFF"))
+
+    # Act
+    response = client.get(path)
+
+    # Assert
+    assert response.status_code == 404
+
+
+# A database host that accepts connections and never answers -----------------------------------
+
+HEALTH_CHECKS_IN_A_CHILD = [
+    "-c",
+    "import time, django; django.setup()\n"
+    "from django.test import Client\n"
+    "for url in ('/healthz/live', '/healthz'):\n"
+    "    started = time.monotonic()\n"
+    "    status = Client().get(url).status_code\n"
+    "    print(url, status, round(time.monotonic() - started, 1))",
+]
+
+
+@pytest.fixture
+def silent_database_host():
+    """A local port that accepts TCP connections (the kernel completes them into the listen
+    backlog) and never says a word: the database host that hung workers for 30 s."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(16)
+        yield listener.getsockname()[1]
+
+
+def test_health_checks_answer_when_the_database_host_never_answers(silent_database_host):
+    # Act: a fresh process, as a gunicorn worker would be, with the database on that port.
+    result = run_python(
+        HEALTH_CHECKS_IN_A_CHILD,
+        DEBUG="0",
+        SECRET_KEY="tests-only-not-a-secret",
+        ALLOWED_HOSTS="testserver",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"postgres://participatielab@127.0.0.1:{silent_database_host}/participatielab",
+        DATABASE_CONNECT_TIMEOUT="2",
+        timeout=30,  # without a connect timeout the child hangs and this raises
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    answers = {
+        url: (int(status), float(seconds))
+        for url, status, seconds in (line.split() for line in result.stdout.splitlines())
+    }
+    assert answers["/healthz/live"][0] == 200
+    assert answers["/healthz"][0] == 503
+    # A bound on a hang, not a speed measurement: 2 s connect timeout, well under 10 s.
+    assert answers["/healthz"][1] < 10

@@ -9,7 +9,6 @@ is about did change.
 
 import re
 from collections.abc import Callable
-from html.parser import HTMLParser
 
 import pytest
 from django.core.cache import cache
@@ -19,69 +18,21 @@ from django.urls import reverse
 from registrations.changes import cancel_attendee
 from registrations.invoices import mark_invoices_paid
 from registrations.models import Status
-from sessions.models import ThemeSession
-from tests.factories import EventFactory, ProgrammeItemFactory, ThemeSessionFactory
+from sessions.models import Contact, ThemeSession
+from tests.admin_posts import admin_form_post
+from tests.factories import (
+    ContactFactory,
+    EventFactory,
+    ProgrammeItemFactory,
+    ThemeSessionFactory,
+)
+from tests.images import photo, upload
 from tests.signup_posts import signup_data
 
 pytestmark = pytest.mark.django_db
 
 # Parts of a page that differ on every request, whatever the cache holds.
 PER_REQUEST = re.compile(r'name="(csrfmiddlewaretoken|started)" value="[^"]*"')
-
-
-class FormFields(HTMLParser):
-    """Collect what a browser would send for an admin change form (`<form id="…_form">`)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.data: dict[str, list[str]] = {}
-        self._select: str | None = None
-        self._textarea: str | None = None
-        self._forms = 0
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "form" and attrs.get("id", "").endswith("_form"):
-            self._forms += 1
-        if self._forms != 1 or ("name" not in attrs and tag != "option"):
-            return
-        name = attrs.get("name")
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "file"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            default = "on" if kind in {"checkbox", "radio"} else ""
-            self.data.setdefault(name, []).append(attrs.get("value", default))
-        elif tag == "select":
-            self._select = name
-            self.data.setdefault(name, [])
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.data[self._select].append(attrs.get("value", ""))
-        elif tag == "textarea":
-            self._textarea = name
-            self.data[name] = [""]
-
-    def handle_endtag(self, tag):
-        if tag == "select":
-            self._select = None
-        elif tag == "textarea":
-            self._textarea = None
-        elif tag == "form" and self._forms == 1:
-            self._forms = 2
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.data[self._textarea][0] += data.removeprefix("\n")
-
-
-def admin_form_post(client: Client, url: str, **changes: str):
-    """Post an admin change form back as shown, with `changes` applied to some fields."""
-    parser = FormFields()
-    parser.feed(client.get(url).content.decode())
-    data = dict(parser.data) | {name: [value] for name, value in changes.items()}
-    return client.post(url, data)
 
 
 @pytest.fixture
@@ -93,6 +44,7 @@ def scene(sign_up, admin_client):
     more = ThemeSessionFactory(event=event, title="Financiën", capacity=20, order=2)
     full = ThemeSessionFactory(event=event, title="Werksessie", capacity=1, order=3)
     ProgrammeItemFactory(event=event, title="Inloop met koffie")
+    ContactFactory(event=event, name="Anna de Vries", phone="030 000 00 01")
     linde = sign_up(
         event,
         [
@@ -180,6 +132,13 @@ def member_waits_then_moves_in(s) -> None:
     assert nel.status == Status.CONFIRMED
 
 
+def change_contact(contact: Contact, **fields: str) -> None:
+    """Change a contact the way a shell or a command would: set fields, then save."""
+    for name, value in fields.items():
+        setattr(contact, name, value)
+    contact.save()
+
+
 WRITES: dict[str, tuple[Callable, set[str]]] = {
     # name: (the write, the pages it must change)
     "public sign-up": (
@@ -211,7 +170,20 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
         {"event page", "event page (en)", "sign-up page", "overview"},
     ),
     "self-service cancel all": (
-        lambda s: Client().post(manage(s, "cancel_all"), {"confirm": "on"}),
+        lambda s: Client().post(manage(s, "cancel_all")),
+        {"event page", "event page (en)", "sign-up page", "overview"},
+    ),
+    "member's own link: move": (
+        lambda s: Client().post(
+            reverse("registrations:member_change_session", args=[attendee(s, "Bert Lid").token]),
+            {"session": s["more"].pk},
+        ),
+        {"event page", "event page (en)", "sign-up page", "overview"},
+    ),
+    "member's own link: cancel": (
+        lambda s: Client().post(
+            reverse("registrations:member_cancel", args=[attendee(s, "Bert Lid").token])
+        ),
         {"event page", "event page (en)", "sign-up page", "overview"},
     ),
     "staff phone sign-up": (
@@ -303,6 +275,51 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
         ),
         {"event page", "event page (en)", "sign-up page", "overview"},
     ),
+    "contact edited in the admin": (
+        lambda s: admin_form_post(
+            s["staff"],
+            reverse("admin:theme_sessions_event_change", args=[s["event"].pk]),
+            **{"contacts-0-phone": "030 000 00 09"},
+        ),
+        {"event page", "event page (en)"},
+    ),
+    "contact added in the admin": (
+        lambda s: admin_form_post(
+            s["staff"],
+            reverse("admin:theme_sessions_event_change", args=[s["event"].pk]),
+            **{
+                "contacts-TOTAL_FORMS": "2",
+                "contacts-1-name": "Bram Koster",
+                "contacts-1-email": "bram@example.org",
+                "contacts-1-order": "2",
+                "contacts-1-event": str(s["event"].pk),
+            },
+        ),
+        {"event page", "event page (en)"},
+    ),
+    # Outside the admin too (a shell, a command): the contact's own save raises the version.
+    "contact changed by a command": (
+        lambda s: change_contact(s["event"].contacts.get(), role="coördinator"),
+        {"event page", "event page (en)"},
+    ),
+    "image uploaded in the admin": (
+        lambda s: admin_form_post(
+            s["staff"],
+            reverse("admin:theme_sessions_event_change", args=[s["event"].pk]),
+            image=upload(photo(640, 360)),
+            image_alt="Het kasteel",
+        ),
+        {"event page", "event page (en)"},
+    ),
+    "logo uploaded in the admin": (
+        lambda s: admin_form_post(
+            s["staff"],
+            reverse("admin:theme_sessions_sitesettings_change", args=[1]),
+            logo=upload(photo(600, 200), "logo.jpg"),
+            logo_alt="Atrivé",
+        ),
+        {"event page", "event page (en)", "sign-up page"},
+    ),
     "session edit in the admin": (
         lambda s: admin_form_post(
             s["staff"],
@@ -344,7 +361,11 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
     "personal data erased": (
         lambda s: s["staff"].post(
             reverse("admin:registrations_registration_personal_data"),
-            {"email": "anna@example.org", "attendee": [attendee(s, "Anna Lid").pk]},
+            {
+                "email": "anna@example.org",
+                "attendee": [attendee(s, "Anna Lid").pk],
+                "action": "erase",
+            },
         ),
         {"overview"},  # the dietary wish goes
     ),

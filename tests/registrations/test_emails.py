@@ -3,6 +3,8 @@ one mail per address, staff notices, change mails in the person's language, the 
 and the reminders. They go out through the outbox: `send_queued_mail()` runs the worker."""
 
 import datetime
+import email
+from email import policy
 from io import StringIO
 from zoneinfo import ZoneInfo
 
@@ -15,9 +17,16 @@ from icalendar import Calendar
 
 from registrations import outbox
 from registrations.changes import cancel_attendee, cancel_registration
-from registrations.models import MailKind, MailStatus, OutboxMail, Registration, Status
+from registrations.models import (
+    MailKind,
+    MailStatus,
+    Organisation,
+    OutboxMail,
+    Registration,
+    Status,
+)
 from registrations.signup import AttendeeData, add_attendee
-from tests.factories import EventFactory, ThemeSessionFactory
+from tests.factories import ContactFactory, EventFactory, ThemeSessionFactory
 from tests.mail_servers import make_due_now
 from tests.signup_posts import signup_data
 
@@ -72,9 +81,10 @@ def html_of(message) -> str:
 
 def calendar_entry(message):
     """Parse the message's .ics attachment back and return its one VEVENT."""
-    (attachment,) = [a for a in message.attachments if a.mimetype == "text/calendar"]
-    assert attachment.filename == "participatielab.ics"
-    (entry,) = Calendar.from_ical(attachment.content).walk("VEVENT")
+    sent = email.message_from_bytes(message.message().as_bytes(), policy=policy.default)
+    (attachment,) = [p for p in sent.walk() if p.get_content_type() == "text/calendar"]
+    assert attachment.get_filename() == "participatielab.ics"
+    (entry,) = Calendar.from_ical(attachment.get_content()).walk("VEVENT")
     return entry
 
 
@@ -193,6 +203,35 @@ def test_confirmation_body_shows_date_sessions_price_and_manage_link(
     assert settings.SITE_URL + registration.get_absolute_url() in body
 
 
+@pytest.mark.parametrize("part", ["plain", "html"])
+def test_confirmation_names_the_events_contacts_with_phone_and_address(
+    monday_event, sign_up, mailoutbox, send_queued_mail, part
+):
+    # Arrange
+    ContactFactory(
+        event=monday_event,
+        name="Anna de Vries",
+        role="adviseur",
+        phone="030 000 00 01",
+        email="anna.devries@example.org",
+    )
+
+    # Act
+    sign_up(monday_event, three_members(monday_event)[:1])
+    send_queued_mail()
+
+    # Assert
+    (confirmation,) = mails_to(mailoutbox, "karin@example.org")
+    if part == "plain":
+        assert "Anna de Vries, adviseur, 030 000 00 01, anna.devries@example.org" in (
+            confirmation.body
+        )
+    else:
+        html = html_of(confirmation)
+        assert '<a href="tel:+31300000001">030 000 00 01</a>' in html
+        assert '<a href="mailto:anna.devries@example.org">' in html
+
+
 def test_confirmation_calendar_runs_17_to_20_amsterdam_time_at_the_venue(
     monday_event, sign_up, mailoutbox, send_queued_mail
 ):
@@ -305,7 +344,7 @@ def test_staff_notice_for_a_change_goes_to_the_event_address(
     # Assert
     (notice,) = mails_to(mailoutbox, expected)
     assert notice.subject == "[Participatielab] Wijziging: Huurdersvereniging De Linde"
-    assert "Piet Voorbeeld is afgemeld." in notice.body
+    assert "Afgemeld: Piet Voorbeeld." in notice.body
 
 
 def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
@@ -333,8 +372,8 @@ def test_change_mail_speaks_the_persons_language_and_staff_get_dutch(
     # Assert
     (person,) = mails_to(mailoutbox, "karin@example.org")
     (staff,) = [m for m in mailoutbox if m.subject.startswith("[Participatielab]")]
-    assert "The place for Ben Example has been cancelled." in person.body
-    assert "Ben Example is afgemeld." in staff.body
+    assert "Cancelled: Ben Example." in person.body
+    assert "Afgemeld: Ben Example." in staff.body
 
 
 def test_change_mail_goes_to_everyone_still_coming_once(
@@ -361,7 +400,7 @@ def test_change_mail_goes_to_everyone_still_coming_once(
         "nieuw@example.org",
         "piet@example.org",
     ]
-    assert all("Nieuw Lid is toegevoegd." in m.body for m in changes)
+    assert all("Toegevoegd: Nieuw Lid." in m.body for m in changes)
 
 
 # Resending from the sign-up ------------------------------------------------------------------
@@ -604,3 +643,92 @@ def test_reminder_carries_the_calendar_entry(reminder_setup, mailoutbox, send_qu
     (reminder,) = mails_to(mailoutbox, "first@example.org")
     assert reminder.cc == []
     assert str(calendar_entry(reminder)["uid"]) == f"registration-{first.pk}@participatielab"
+
+
+# What someone typed never starts a line of a mail ---------------------------------------------
+
+FORGED_LINE = "Status: betaald"
+
+
+def lines_starting_with(message, text: str) -> list[str]:
+    return [line for line in message.body.splitlines() if line.startswith(text)]
+
+
+def test_mails_keep_stored_line_breaks_out_of_their_lines(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: line breaks stored before they were refused, in every field a mail shows.
+    registration = sign_up(event, three_members(event)[:2])
+    send_queued_mail()
+    mailoutbox.clear()
+    forged = f"\n{FORGED_LINE}"
+    Registration.objects.filter(pk=registration.pk).update(
+        contact_name="Karin" + forged,
+        contact_phone="030" + forged,
+        remarks="Graag koffie." + forged,
+    )
+    Organisation.objects.filter(pk=registration.organisation_id).update(name="De Linde" + forged)
+    registration.attendees.update(name="Piet" + forged, dietary_wishes="geen" + forged)
+
+    # Act
+    outbox.queue_new_signup(registration)
+    send_queued_mail()
+
+    # Assert
+    staff = mails_to(mailoutbox, settings.STAFF_NOTIFICATION_EMAIL)[0]
+    people = [m for m in mailoutbox if m is not staff]
+    assert len(people) == 2
+    assert staff.subject == (f"[Participatielab] Nieuwe aanmelding: De Linde {FORGED_LINE} (2)")
+    assert lines_starting_with(staff, "Status:") == ["Status: aangemeld"]
+    assert "> Status: betaald" in staff.body.splitlines()
+    for person in people:
+        assert lines_starting_with(person, "Status:") == []
+    assert sorted(person.body.splitlines()[0] for person in people) == [
+        f"Beste Karin {FORGED_LINE},",
+        f"Beste Piet {FORGED_LINE},",
+    ]
+
+
+def test_change_summary_starts_with_our_words_not_a_name(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: a colleague "named" like a line of the mail.
+    registration = sign_up(event, three_members(event)[:1])
+    send_queued_mail()
+    mailoutbox.clear()
+
+    # Act
+    add_attendee(
+        registration=registration,
+        attendee=AttendeeData(
+            name=FORGED_LINE, email="nieuw@example.org", session_id=event.sessions.first().pk
+        ),
+    )
+    send_queued_mail()
+
+    # Assert
+    assert mailoutbox
+    for message in mailoutbox:
+        assert lines_starting_with(message, FORGED_LINE) == []
+        assert f"Toegevoegd: {FORGED_LINE}." in message.body
+
+
+def test_waiting_line_starts_with_our_words_not_a_name(
+    event, sign_up, mailoutbox, send_queued_mail
+):
+    # Arrange: a member "named" like a line of the mail chose to wait for a full session; the
+    # contact person's confirmation says who waits.
+    event.has_waiting_list = True
+    event.save(update_fields=["has_waiting_list"])
+    full = ThemeSessionFactory(event=event, capacity=0)
+    members = [("Karin Voorbeeld", "karin@example.org", event.sessions.first())]
+    members.append((FORGED_LINE, "", full))
+
+    # Act
+    sign_up(event, members, wait=True)
+    send_queued_mail()
+
+    # Assert
+    (confirmation,) = mails_to(mailoutbox, "karin@example.org")
+    assert lines_starting_with(confirmation, FORGED_LINE) == []
+    assert lines_starting_with(confirmation, f"Op de wachtlijst, zoals gekozen: {FORGED_LINE}.")

@@ -1,7 +1,9 @@
 """The attendee exports and the presence list, read back as the office would."""
 
 import csv
+import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
@@ -9,7 +11,8 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from registrations import changes, exports
-from registrations.models import Attendee
+from registrations.invoices import mark_invoices_paid
+from registrations.models import Attendee, Invoice
 from tests.factories import EventFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -470,3 +473,226 @@ def test_event_export_query_count_does_not_grow(
         response = client.get(url)
         content = b"".join(response.streaming_content)
     assert content.decode("utf-8-sig").count("\r\n") == attendees + 1
+
+
+# Columns and files that mix several events, invoices and languages --------------------------
+
+
+def export_selection(client, attendees, **extra):
+    """Export attendees through the admin action, as staff selecting them in the list."""
+    return client.post(
+        reverse("admin:registrations_attendee_changelist"),
+        {"action": "export_selected", "_selected_action": [a.pk for a in attendees], **extra},
+    )
+
+
+def test_event_export_has_each_organisations_invoice_number(client, admin_user, lab):
+    # Arrange
+    Invoice.objects.filter(organisation__name="'t Hoen").update(reference="PL-2017-007")
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[lab.pk]))
+
+    # Assert
+    rows = read_export(response, flavour="excel-nl")
+    assert {row["Naam deelnemer"]: row["Factuurnummer"] for row in rows} == {
+        "Anna de Vries": "",
+        "Jan-Willem": "",
+        "Piet Bakker": "PL-2017-007",
+        "Els Jansen": "",
+    }
+
+
+def test_event_export_by_an_adviser_using_english_stays_dutch(client, admin_user, lab):
+    # Arrange: the adviser switched the admin to English.
+    client.force_login(admin_user)
+    client.cookies["django_language"] = "en"
+    mark_invoices_paid(invoices=list(Invoice.objects.filter(organisation__name="'t Hoen")))
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[lab.pk]))
+
+    # Assert
+    content = b"".join(response.streaming_content).decode("utf-8")
+    assert content.removeprefix(BOM).split("\r\n")[0].split(";") == list(exports.HEADER)
+    rows = read_text(content, flavour="excel-nl")
+    assert {row["Naam deelnemer"]: (row["Status"], row["Betaling"]) for row in rows} == {
+        "Anna de Vries": ("aangemeld", "open"),
+        "Jan-Willem": ("aangemeld", "open"),
+        "Piet Bakker": ("aangemeld", "betaald"),
+        "Els Jansen": ("afgemeld", "niets te betalen"),
+    }
+    assert {row["Datum"] for row in rows} == {f"{lab.date:%d-%m-%Y}"}
+
+
+def test_export_of_a_selection_from_two_events_gives_each_row_its_own_event(
+    client, admin_user, sign_up
+):
+    # Arrange: two labs on other dates, each with one member of the same organisation.
+    spring = EventFactory(title="Voorjaarslab", date=datetime.date(2030, 4, 1))
+    autumn = EventFactory(title="Najaarslab", date=datetime.date(2030, 10, 1))
+    for lab_event, name in [(spring, "Anna Voorjaar"), (autumn, "Anna Najaar")]:
+        sign_up(lab_event, [(name, "anna@example.org", ThemeSessionFactory(event=lab_event))])
+    client.force_login(admin_user)
+
+    # Act
+    response = export_selection(client, Attendee.objects.all())
+
+    # Assert
+    rows = read_export(response, flavour="excel-nl")
+    assert sorted((r["Naam deelnemer"], r["Bijeenkomst"], r["Datum"]) for r in rows) == [
+        ("Anna Najaar", "Najaarslab", "01-10-2030"),
+        ("Anna Voorjaar", "Voorjaarslab", "01-04-2030"),
+    ]
+
+
+def test_event_export_gives_each_row_its_own_invoices_amount_and_payment(
+    client, admin_user, event, sign_up
+):
+    # Arrange: three organisations owe 50 each; one has paid, one paid too little.
+    session = event.sessions.first()
+    invoices = {
+        name: sign_up(
+            event, [(name, f"{name.lower()}@example.org", session)], organisation_name=name
+        ).invoice
+        for name in ["Alfa", "Bravo", "Charlie"]
+    }
+    sign_up(
+        event,
+        [("Delta", "delta@example.org", session), ("Delta 2", "delta2@example.org", session)],
+        organisation_name="Delta",
+    )
+    mark_invoices_paid(invoices=[invoices["Bravo"], invoices["Charlie"]])
+    Invoice.objects.filter(pk=invoices["Charlie"].pk).update(amount_paid=Decimal("20.00"))
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[event.pk]))
+
+    # Assert
+    rows = read_export(response, flavour="excel-nl")
+    assert [(r["Naam deelnemer"], r["Organisatie betaalt"], r["Betaling"]) for r in rows] == [
+        ("Alfa", "50,00", "open"),
+        ("Bravo", "50,00", "betaald"),
+        ("Charlie", "50,00", "betaald, nog niet alles"),
+        ("Delta", "85,00", "open"),
+        ("Delta 2", "85,00", "open"),
+    ]
+
+
+def test_session_export_lists_a_waiting_member_with_that_status(client, admin_user, sign_up):
+    # Arrange
+    event = EventFactory(has_waiting_list=True)
+    full = ThemeSessionFactory(event=event, title="Vol", capacity=1)
+    sign_up(event, [("Piet Bakker", "piet@example.org", full)], organisation_name="Eerste")
+    sign_up(event, [("Wim Wacht", "wim@example.org", full)], organisation_name="Tweede", wait=True)
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_session_export", args=[event.pk, full.pk])
+    )
+
+    # Assert
+    rows = read_export(response, flavour="excel-nl")
+    assert [(r["Naam deelnemer"], r["Status"]) for r in rows] == [
+        ("Piet Bakker", "aangemeld"),
+        ("Wim Wacht", "op de wachtlijst"),
+    ]
+
+
+def test_presence_list_leaves_out_a_waiting_member(client, admin_user, sign_up):
+    # Arrange: only who has a place signs the list.
+    event = EventFactory(has_waiting_list=True)
+    full = ThemeSessionFactory(event=event, title="Vol", capacity=1)
+    sign_up(event, [("Piet Bakker", "piet@example.org", full)], organisation_name="Eerste")
+    waiting = sign_up(
+        event, [("Wim Wacht", "wim@example.org", full)], organisation_name="Tweede", wait=True
+    )
+    assert waiting.status == "waiting"
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_presence_list", args=[event.pk, full.pk])
+    )
+
+    # Assert
+    assert [a.name for a in response.context["attendees"]] == ["Piet Bakker"]
+    assert "Wim Wacht" not in response.content.decode()
+
+
+def test_presence_list_orders_names_alphabetically_whatever_their_capitals(
+    client, admin_user, event, sign_up
+):
+    # Arrange: "de Vries" and "van Dam" start in lower case, as Dutch surnames do.
+    session = event.sessions.first()
+    for name in ["de Vries", "Bakker", "van Dam", "Zwart", "Anna"]:
+        sign_up(
+            event,
+            [(name, f"{name.replace(' ', '')}@example.org", session)],
+            organisation_name=name,
+        )
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_presence_list", args=[event.pk, session.pk])
+    )
+
+    # Assert
+    assert [a.name for a in response.context["attendees"]] == [
+        "Anna",
+        "Bakker",
+        "de Vries",
+        "van Dam",
+        "Zwart",
+    ]
+
+
+def test_export_of_an_admin_selection_made_with_a_search_and_a_sort_has_each_row_once(
+    client, admin_user, lab
+):
+    # Arrange: staff search on the organisation (a join), sort on it, and select all matches.
+    client.force_login(admin_user)
+    url = reverse("admin:registrations_attendee_changelist")
+
+    # Act
+    response = client.post(
+        url + "?q=De+Brug&o=3",
+        {
+            "action": "export_selected",
+            "select_across": "1",
+            "index": "0",
+            "_selected_action": [Attendee.objects.first().pk],
+        },
+    )
+
+    # Assert
+    assert response.status_code == 200
+    rows = read_export(response, flavour="excel-nl")
+    assert [(r["Naam deelnemer"], r["Organisatie"]) for r in rows] == [
+        ("Anna de Vries", "Huurdersvereniging De Brug"),
+        ("Jan-Willem", "Huurdersvereniging De Brug"),
+    ]
+
+
+def test_export_writes_amsterdam_time_whatever_the_servers_zone(
+    client, admin_user, event, sign_up, settings
+):
+    # Arrange: a server that runs on UTC; Anna signed up at 15:30 UTC in May (summer time).
+    settings.TIME_ZONE = "UTC"
+    sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    signed_up = datetime.datetime(2030, 5, 15, 15, 30, tzinfo=datetime.UTC)
+    Attendee.objects.update(created_at=signed_up)
+    client.force_login(admin_user)
+    url = reverse("admin:theme_sessions_event_export", args=[event.pk])
+
+    # Act
+    excel = read_export(client.get(url), flavour="excel-nl")
+    standard = read_export(client.get(url, {"format": "csv"}), flavour="csv")
+
+    # Assert
+    assert excel[0]["Aangemeld op"] == "15-05-2030 17:30"
+    assert standard[0]["Aangemeld op"] == "2030-05-15T17:30:00+02:00"

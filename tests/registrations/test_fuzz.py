@@ -124,6 +124,12 @@ typed_name = st.tuples(
 ).map("".join)
 
 
+def one_line(typed: str) -> str:
+    """Return a name as it is stored: one line, single spaces (printable text has no other
+    white space or control characters)."""
+    return " ".join(typed.split())
+
+
 def row_counts() -> tuple[int, int, int, int]:
     return (
         Registration.objects.count(),
@@ -276,17 +282,17 @@ def test_signup_accepted_stores_what_was_typed_and_shows_it_escaped(
         response = client.post(url, body)
         assert response.status_code == 302, response.content.decode()[:300]
         registration = Registration.objects.get()
-        assert registration.organisation.name == " ".join(organisation.split())
-        assert registration.contact_name == contact.strip()
+        assert registration.organisation.name == one_line(organisation)
+        assert registration.contact_name == one_line(contact)
         assert list(
             registration.attendees.order_by("pk").values_list("name", "dietary_wishes")
-        ) == [(" ".join(name.split()), diet.strip()) for name, diet in members]
+        ) == [(one_line(name), one_line(diet)) for name, diet in members]
 
         page = client.get(response.headers["Location"])
         html = page.content.decode()
         assert page.status_code == 200
-        for shown in [registration.organisation.name, contact.strip()] + [
-            " ".join(name.split()) for name, _diet in members
+        for shown in [registration.organisation.name, one_line(contact)] + [
+            one_line(name) for name, _diet in members
         ]:
             assert escape(shown) in html
         assert "<script>alert(1)</script>" not in html

@@ -1,11 +1,23 @@
-"""How an invoice stands, in the words staff use: a pure function, tested as a table."""
+"""What an organisation owes and has paid: how an invoice stands (a pure function, tested as
+a table), repricing, and marking invoices paid."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
-from registrations.invoices import payment_status
+from registrations.changes import cancel_attendee
+from registrations.invoices import (
+    invoice_for,
+    invoice_status,
+    mark_invoices_paid,
+    payment_status,
+    recompute_invoice,
+)
+from registrations.models import Invoice, Registration
+from registrations.signup import AttendeeData, add_attendee
+from tests.factories import EventFactory, OrganisationFactory, ThemeSessionFactory
 
 PAID_AT = datetime.datetime(2030, 5, 1, 12, 0, tzinfo=datetime.UTC)
 
@@ -39,3 +51,190 @@ def test_payment_status_table(amount_due, amount_paid, paid_at, expected):
 
     # Assert
     assert status == expected
+
+
+# Marking paid, and what an organisation owes ------------------------------------------------
+
+
+def paid(invoice) -> tuple[Decimal, Decimal, datetime.datetime | None]:
+    invoice.refresh_from_db()
+    return (invoice.amount_due, invoice.amount_paid, invoice.paid_at)
+
+
+@pytest.mark.django_db
+def test_mark_paid_again_after_the_price_rose_records_the_new_amount(event, sign_up):
+    # Arrange: paid for one member; a colleague joined afterwards.
+    session = event.sessions.first()
+    registration = sign_up(event, [("Anna", "anna@example.org", session)])
+    invoice = registration.invoice
+    assert mark_invoices_paid(invoices=[invoice], now=PAID_AT) == 1
+    add_attendee(
+        registration=registration,
+        attendee=AttendeeData(name="Bert", email="bert@example.org", session_id=session.pk),
+    )
+    later = PAID_AT + datetime.timedelta(days=7)
+
+    # Act
+    changed = mark_invoices_paid(invoices=[invoice], now=later)
+
+    # Assert
+    assert changed == 1
+    assert paid(invoice) == (Decimal("85.00"), Decimal("85.00"), later)
+
+
+@pytest.mark.django_db
+def test_mark_paid_again_when_nothing_changed_leaves_the_payment_alone(event, sign_up):
+    # Arrange
+    registration = sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    invoice = registration.invoice
+    mark_invoices_paid(invoices=[invoice], now=PAID_AT)
+
+    # Act
+    changed = mark_invoices_paid(invoices=[invoice], now=PAID_AT + datetime.timedelta(days=7))
+
+    # Assert
+    assert changed == 0
+    assert paid(invoice) == (Decimal("50.00"), Decimal("50.00"), PAID_AT)
+
+
+@pytest.mark.django_db
+def test_mark_paid_of_several_invoices_counts_only_those_that_changed(event, sign_up):
+    # Arrange
+    session = event.sessions.first()
+    done = sign_up(event, [("Anna", "anna@example.org", session)]).invoice
+    mark_invoices_paid(invoices=[done], now=PAID_AT)
+    open_one = sign_up(
+        event, [("Piet", "piet@example.org", session)], organisation_name="Huurdersraad Anders"
+    ).invoice
+
+    # Act
+    changed = mark_invoices_paid(invoices=[done, open_one])
+
+    # Assert
+    assert changed == 1
+    assert paid(done) == (Decimal("50.00"), Decimal("50.00"), PAID_AT)
+    assert paid(open_one)[:2] == (Decimal("50.00"), Decimal("50.00"))
+
+
+@pytest.mark.django_db
+def test_mark_paid_action_after_a_price_change_reports_and_records_it(
+    adviser_client, event, sign_up
+):
+    # Arrange
+    session = event.sessions.first()
+    registration = sign_up(event, [("Anna", "anna@example.org", session)])
+    mark_invoices_paid(invoices=[registration.invoice], now=PAID_AT)
+    add_attendee(
+        registration=registration,
+        attendee=AttendeeData(name="Bert", email="bert@example.org", session_id=session.pk),
+    )
+
+    # Act
+    response = adviser_client.post(
+        reverse("admin:registrations_invoice_changelist"),
+        {"action": "mark_paid", "_selected_action": [registration.invoice_id]},
+        follow=True,
+    )
+
+    # Assert
+    assert [m.message for m in response.context["messages"]] == [
+        "1 factuur/facturen als betaald gemarkeerd."
+    ]
+    assert paid(registration.invoice)[:2] == (Decimal("85.00"), Decimal("85.00"))
+
+
+@pytest.mark.django_db
+def test_recompute_invoice_counts_only_confirmed_members(event, sign_up):
+    # Arrange: the organisation has a confirmed pair, a cancelled member and a waiting one.
+    event.has_waiting_list = True
+    event.save(update_fields=["has_waiting_list"])
+    sessions = list(event.sessions.all())
+    full = ThemeSessionFactory(event=event, capacity=1)
+    sign_up(event, [("Piet", "piet@example.org", full)], organisation_name="Eerste Kring")
+    pair = sign_up(
+        event,
+        [
+            ("Anna", "anna@example.org", sessions[0]),
+            ("Bert", "bert@example.org", sessions[1]),
+            ("Cor", "cor@example.org", sessions[2]),
+        ],
+    )
+    cancel_attendee(attendee=pair.attendees.get(name="Cor"), by_staff=True)
+    sign_up(event, [("Wim", "wim@example.org", full)], contact_email="wim@example.org", wait=True)
+
+    # Act
+    invoice = recompute_invoice(Invoice.objects.get(pk=pair.invoice_id))
+
+    # Assert
+    assert (invoice.attendee_count, invoice.amount_due) == (2, Decimal("85.00"))
+    assert Registration.objects.filter(invoice=invoice).count() == 2
+
+
+@pytest.mark.django_db
+def test_invoice_for_returns_the_organisations_one_invoice_per_event(event):
+    # Arrange
+    organisation = OrganisationFactory()
+    first = invoice_for(event=event, organisation=organisation)
+
+    # Act
+    again = invoice_for(event=event, organisation=organisation)
+    other_event = invoice_for(event=EventFactory(), organisation=organisation)
+
+    # Assert
+    assert again == first
+    assert other_event != first
+    assert Invoice.objects.count() == 2
+
+
+@pytest.mark.django_db
+def test_mark_paid_goes_on_past_an_invoice_that_was_already_paid(event, sign_up):
+    # Arrange: "Alfa" (first by name) has paid; "Bravo" and "Charlie" have not.
+    session = event.sessions.first()
+    invoices = [
+        sign_up(
+            event, [(name, f"{name.lower()}@example.org", session)], organisation_name=name
+        ).invoice
+        for name in ["Alfa", "Bravo", "Charlie"]
+    ]
+    mark_invoices_paid(invoices=invoices[:1], now=PAID_AT)
+
+    # Act
+    changed = mark_invoices_paid(invoices=invoices)
+
+    # Assert
+    assert changed == 2
+    assert [paid(invoice)[1] for invoice in invoices] == [Decimal("50.00")] * 3
+
+
+@pytest.mark.django_db
+def test_recompute_invoice_keeps_a_payment_recorded_meanwhile(event, sign_up):
+    # Arrange: a writer holds the invoice as it was read before staff marked it paid.
+    registration = sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    read_before = Invoice.objects.select_related("event").get(pk=registration.invoice_id)
+    mark_invoices_paid(invoices=[read_before], now=PAID_AT)
+
+    # Act
+    recompute_invoice(read_before)
+
+    # Assert
+    assert paid(Invoice.objects.get(pk=registration.invoice_id)) == (
+        Decimal("50.00"),
+        Decimal("50.00"),
+        PAID_AT,
+    )
+
+
+@pytest.mark.django_db
+def test_invoice_status_reads_the_payment(event, sign_up):
+    # Arrange
+    registration = sign_up(event, [("Anna", "anna@example.org", event.sessions.first())])
+    invoice = registration.invoice
+    before = invoice_status(invoice)
+    mark_invoices_paid(invoices=[invoice], now=PAID_AT)
+
+    # Act
+    invoice.refresh_from_db()
+    after = invoice_status(invoice)
+
+    # Assert
+    assert (before, after) == ("open", "betaald")

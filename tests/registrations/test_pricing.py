@@ -59,7 +59,7 @@ def test_group_price_table(tiers, size, expected):
 
 
 def test_group_price_negative_size_raises_value_error():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^A group cannot have a negative size\.$"):
         group_price(tiers=DEFAULT_TIERS, size=-1)
 
 

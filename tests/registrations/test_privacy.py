@@ -1,5 +1,5 @@
-"""Personal data: anonymising old events, and looking up, exporting and erasing one address,
-in the sign-ups and in the mail outbox."""
+"""Personal data: anonymising old events, and looking up, exporting and erasing people (found
+by address, or by organisation and name), in the sign-ups and in the mail outbox."""
 
 import datetime
 import io
@@ -10,12 +10,26 @@ from django.contrib.auth.models import Permission
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations import reminders
 from registrations.changes import cancel_attendee
-from registrations.models import Attendee, Invoice, MailKind, MailStatus, OutboxMail, Status
-from registrations.privacy import ANONYMOUS_NAME, erase_personal_data, personal_data_of
+from registrations.models import (
+    Attendee,
+    Invoice,
+    MailKind,
+    MailStatus,
+    OutboxMail,
+    Registration,
+    Status,
+)
+from registrations.privacy import (
+    ANONYMOUS_NAME,
+    anonymise_registrations,
+    erase_personal_data,
+    find_people,
+    personal_data_of,
+)
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 
@@ -100,18 +114,19 @@ def test_personal_data_export_and_erase_by_superuser(
     client.force_login(admin_user)
 
     # Act: look up, export, and erase both persons found (Jan as contact and as member).
-    page = client.get(personal_data_url, {"email": "JAN@example.org"})
-    export = client.get(personal_data_url, {"email": "JAN@example.org", "format": "json"})
+    page = client.post(personal_data_url, {"email": "JAN@example.org", "action": "search"})
+    export = client.post(personal_data_url, {"email": "JAN@example.org", "action": "export"})
     found = export.json()
     erase = client.post(
         personal_data_url,
         {
             "email": "jan@example.org",
+            "action": "erase",
             "contact": [p["id"] for p in found["as_contact_person"]],
             "attendee": [p["id"] for p in found["as_attendee"]],
         },
     )
-    after = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
+    after = client.post(personal_data_url, {"email": "jan@example.org", "action": "export"})
 
     # Assert
     assertContains(page, 'type="checkbox" name="contact"', count=1)
@@ -147,10 +162,14 @@ def test_personal_data_erase_refused_without_delete_permission(
     state_before = db_state()
 
     # Act
-    lookup = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
+    lookup = client.post(personal_data_url, {"email": "jan@example.org", "action": "export"})
     erase = client.post(
         personal_data_url,
-        {"email": "jan@example.org", "attendee": [a["id"] for a in lookup.json()["as_attendee"]]},
+        {
+            "email": "jan@example.org",
+            "action": "erase",
+            "attendee": [a["id"] for a in lookup.json()["as_attendee"]],
+        },
     )
 
     # Assert
@@ -162,8 +181,8 @@ def test_personal_data_erase_refused_without_delete_permission(
 def test_personal_data_page_sends_anonymous_to_login(client, personal_data_url):
     # Act
     responses = [
-        client.get(personal_data_url, {"email": "jan@example.org", "format": "json"}),
-        client.post(personal_data_url, {"email": "jan@example.org"}),
+        client.post(personal_data_url, {"email": "jan@example.org", "action": "export"}),
+        client.post(personal_data_url, {"email": "jan@example.org", "action": "erase"}),
     ]
 
     # Assert
@@ -267,9 +286,9 @@ def test_lookup_by_organisation_and_name_finds_a_person_without_an_address(
     admin_client, secretariat, personal_data_url
 ):
     # Act
-    response = admin_client.get(
+    response = admin_client.post(
         personal_data_url,
-        {"organisation": "huurdersvereniging de linde", "name": "ANNA  lid", "format": "json"},
+        {"organisation": "huurdersvereniging de linde", "name": "ANNA  lid", "action": "export"},
     )
 
     # Assert
@@ -285,11 +304,14 @@ def test_lookup_of_a_shared_address_lists_each_person_and_erases_only_the_one_ch
 ):
     # Arrange
     bert = secretariat.attendees.get(name="Bert Lid")
-    lookup = admin_client.get(personal_data_url, {"email": "secretariaat@example.org"})
+    lookup = admin_client.post(
+        personal_data_url, {"email": "secretariaat@example.org", "action": "search"}
+    )
 
     # Act: staff tick Bert only.
     erase = admin_client.post(
-        personal_data_url, {"email": "secretariaat@example.org", "attendee": [bert.pk]}
+        personal_data_url,
+        {"email": "secretariaat@example.org", "action": "erase", "attendee": [bert.pk]},
     )
 
     # Assert
@@ -326,9 +348,300 @@ def test_erase_without_anyone_ticked_changes_nothing(admin_client, secretariat, 
 
     # Act
     response = admin_client.post(
-        personal_data_url, {"email": "secretariaat@example.org"}, follow=True
+        personal_data_url, {"email": "secretariaat@example.org", "action": "erase"}
     )
 
-    # Assert
-    assertContains(response, "Vink aan wiens gegevens u wilt wissen.")
+    # Assert: the people found are shown again, to tick.
+    assertContains(response, "Vink aan wiens gegevens u wilt wissen.", count=1)
+    assertContains(response, 'type="checkbox" name="attendee"', count=2)
     assert db_state() == state_before
+
+
+def test_personal_data_lookup_takes_the_address_by_post_only(
+    client, sign_up, event, admin_user, personal_data_url
+):
+    # Arrange
+    sign_up(event, [("Jan Lid", "jan@example.org", event.sessions.first())])
+    client.force_login(admin_user)
+
+    # Act
+    by_url = client.get(personal_data_url, {"email": "jan@example.org", "format": "json"})
+    by_name_in_url = client.get(
+        personal_data_url, {"organisation": "Huurdersvereniging De Linde", "name": "Jan Lid"}
+    )
+    by_post = client.post(personal_data_url, {"email": "jan@example.org", "action": "search"})
+
+    # Assert: an address or a name in the URL lands in access logs; it is not looked up. The
+    # page's own forms (search; export and erase of the people found) post too.
+    for response in (by_url, by_name_in_url):
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/html")
+        assertNotContains(response, "Jan Lid")
+    assertContains(by_post, "Jan Lid")
+    assertContains(by_post, '<form method="post">', count=1)
+    assertContains(by_post, '<form method="post" class="personal-data-found">', count=1)
+    assertNotContains(by_post, "?email=")
+    assertNotContains(by_post, "format=json")
+
+
+# The domain functions behind the page and the command ---------------------------------------
+
+
+def erase_everyone_found(*, email: str) -> int:
+    """Erase every person `find_people` finds at the address, as staff ticking them all do."""
+    contacts, members = find_people(email=email)
+    return erase_personal_data(
+        contacts=[registration.pk for registration in contacts],
+        attendees=[attendee.pk for attendee in members],
+    )
+
+
+def test_erase_personal_data_finds_an_address_whatever_its_capitals(event, sign_up):
+    # Arrange: stored with capitals as the person typed it; staff type it otherwise.
+    session = event.sessions.first()
+    registration = sign_up(
+        event,
+        [("Jan Lid", "Jan.Lid@Example.org", session)],
+        contact_email="JAN.LID@example.org",
+        contact_name="Jan Lid",
+    )
+    other = sign_up(
+        event,
+        [("Piet Ander", "piet@example.org", session)],
+        organisation_name="Huurdersraad Anders",
+        contact_email="piet@example.org",
+    )
+
+    # Act
+    changed = erase_everyone_found(email=" jan.lid@EXAMPLE.org ")
+
+    # Assert: the member, the contact, and the one mail queued to that address.
+    assert changed == 3
+    registration.refresh_from_db()
+    assert (registration.contact_name, registration.contact_email) == (
+        ANONYMOUS_NAME,
+        f"anoniem-r{registration.pk}@example.invalid",
+    )
+    attendee = registration.attendees.get()
+    assert (attendee.name, attendee.email) == (ANONYMOUS_NAME, "")
+    other.refresh_from_db()
+    assert other.contact_email == "piet@example.org"
+    assert other.attendees.get().name == "Piet Ander"
+
+
+def test_personal_data_of_finds_an_address_whatever_its_capitals(event, sign_up):
+    # Arrange
+    sign_up(
+        event,
+        [("Jan Lid", "Jan.Lid@Example.org", event.sessions.first(), "glutenvrij")],
+        contact_email="JAN.LID@example.org",
+        contact_name="Jan Lid",
+        contact_phone="030 123 45 67",
+    )
+
+    # Act
+    found = personal_data_of(email=" jan.lid@example.ORG ")
+
+    # Assert
+    ((contact,), (member,)) = found["as_contact_person"], found["as_attendee"]
+    assert (contact["name"], contact["email"], contact["phone"]) == (
+        "Jan Lid",
+        "JAN.LID@example.org",
+        "030 123 45 67",
+    )
+    assert (member["name"], member["email"], member["dietary_wishes"]) == (
+        "Jan Lid",
+        "Jan.Lid@Example.org",
+        "glutenvrij",
+    )
+
+
+@pytest.mark.parametrize("how", ["erase", "anonymise"])
+def test_removing_personal_data_also_removes_the_mail_error(event, sign_up, how):
+    # Arrange: the last SMTP error quotes the address ("550 jan@example.org: no such user").
+    registration = sign_up(
+        event,
+        [("Jan Lid", "jan@example.org", event.sessions.first())],
+        contact_email="jan@example.org",
+    )
+    registration.mails.filter(recipient="jan@example.org").update(
+        status=MailStatus.FAILED, last_error="550 5.1.1 <jan@example.org>: no such user"
+    )
+
+    # Act
+    if how == "erase":
+        erase_everyone_found(email="jan@example.org")
+    else:
+        anonymise_registrations(registrations=Registration.objects.filter(pk=registration.pk))
+
+    # Assert
+    assert set(registration.mails.values_list("last_error", flat=True)) == {""}
+    assert "jan@example.org" not in str(personal_data_snapshot(registration))
+
+
+def personal_data_snapshot(registration) -> list:
+    """Return every value of the sign-up and its members that could hold personal data."""
+    return [
+        Registration.objects.filter(pk=registration.pk).values().get(),
+        list(registration.attendees.values()),
+        list(registration.mails.values()),
+    ]
+
+
+def test_anonymise_registrations_twice_counts_once_and_keeps_the_first_date(event, sign_up):
+    # Arrange
+    registration = sign_up(event, [("Jan Lid", "jan@example.org", event.sessions.first())])
+    selection = Registration.objects.filter(pk=registration.pk)
+    first_time = timezone.now() - datetime.timedelta(days=1)
+    assert anonymise_registrations(registrations=selection, now=first_time) == 1
+    before = personal_data_snapshot(registration)
+
+    # Act
+    count = anonymise_registrations(registrations=selection)
+
+    # Assert
+    assert count == 0
+    assert personal_data_snapshot(registration) == before
+    registration.refresh_from_db()
+    assert registration.anonymised_at == first_time
+
+
+def test_anonymise_old_events_command_twice_reports_none_the_second_time(sign_up):
+    # Arrange
+    old_event = EventFactory()
+    sign_up(old_event, [("Oud Lid", "oud@example.org", ThemeSessionFactory(event=old_event))])
+    past = timezone.localdate() - datetime.timedelta(days=400)
+    type(old_event).objects.filter(pk=old_event.pk).update(date=past)
+    call_command("anonymise_old_events", months=12, stdout=io.StringIO())
+    anonymised_at = Registration.objects.get().anonymised_at
+
+    # Act
+    out = io.StringIO()
+    call_command("anonymise_old_events", months=12, stdout=out)
+
+    # Assert
+    assert Registration.objects.get().anonymised_at == anonymised_at
+    assert out.getvalue().startswith("Anonymised 0 sign-up(s) of events before ")
+
+
+def test_personal_data_of_lists_every_stored_field(event, sign_up):
+    # Arrange
+    session = event.sessions.first()
+    registration = sign_up(
+        event,
+        [("Jan Lid", "jan@example.org", session, "halal")],
+        organisation_name="Huurdersvereniging De Linde",
+        contact_name="Jan Lid",
+        contact_email="jan@example.org",
+        contact_phone="030 123 45 67",
+        remarks="Graag bij de deur.",
+    )
+    attendee = registration.attendees.get()
+
+    # Act
+    found = personal_data_of(email="jan@example.org")
+
+    # Assert
+    assert found == {
+        "email": "jan@example.org",
+        "organisation": "",
+        "name": "",
+        "as_contact_person": [
+            {
+                "id": registration.pk,
+                "event": str(event),
+                "organisation": "Huurdersvereniging De Linde",
+                "name": "Jan Lid",
+                "email": "jan@example.org",
+                "phone": "030 123 45 67",
+                "remarks": "Graag bij de deur.",
+                "status": "confirmed",
+                "signed_up_at": registration.created_at.isoformat(),
+                "consent_at": registration.consent_at.isoformat(),
+                "privacy_version": "test",
+            }
+        ],
+        "as_attendee": [
+            {
+                "id": attendee.pk,
+                "event": str(event),
+                "organisation": "Huurdersvereniging De Linde",
+                "name": "Jan Lid",
+                "email": "jan@example.org",
+                "session": session.title,
+                "dietary_wishes": "halal",
+                "status": "confirmed",
+                "signed_up_at": attendee.created_at.isoformat(),
+            }
+        ],
+        "mails": [
+            {
+                "event": str(event),
+                "to": "jan@example.org",
+                "kind": "confirmation",
+                "status": "queued",
+                "created_at": mail.created_at.isoformat(),
+                "sent_at": None,
+            }
+            for mail in registration.mails.filter(recipient="jan@example.org")
+        ],
+    }
+
+
+@pytest.mark.parametrize("labs", [1, 4], ids=["one-lab", "four-labs"])
+def test_personal_data_lookup_query_count_does_not_grow(
+    admin_client, sign_up, personal_data_url, django_assert_num_queries, labs
+):
+    # Arrange: the same person signed up for `labs` labs, as contact and as member.
+    for n in range(labs):
+        lab_event = EventFactory()
+        sign_up(
+            lab_event,
+            [("Jan Lid", "jan@example.org", ThemeSessionFactory(event=lab_event))],
+            organisation_name=f"Huurdersvereniging {n}",
+            contact_email="jan@example.org",
+        )
+    admin_client.get(reverse("admin:index"))  # the session and user are read once first
+
+    # Act / Assert: the session, the user, the sign-ups, the board members and the mails.
+    with django_assert_num_queries(5):
+        response = admin_client.post(
+            personal_data_url, {"email": "jan@example.org", "action": "export"}
+        )
+    assert len(response.json()["as_attendee"]) == labs
+
+
+def test_erase_personal_data_counts_every_row_it_changed(sign_up):
+    # Arrange: Jan came to two labs, once also as the contact person.
+    for n in range(2):
+        lab_event = EventFactory()
+        sign_up(
+            lab_event,
+            [("Jan Lid", "jan@example.org", ThemeSessionFactory(event=lab_event))],
+            contact_email="jan@example.org" if n == 0 else "karin@example.org",
+        )
+
+    # Act
+    changed = erase_everyone_found(email="jan@example.org")
+
+    # Assert: two members, one contact, and the two mails queued to that address.
+    assert changed == 5
+    assert not Attendee.objects.filter(name="Jan Lid").exists()
+
+
+def test_anonymise_registrations_counts_each_sign_up(event, sign_up):
+    # Arrange
+    session = event.sessions.first()
+    for name in ["Jan", "Piet", "Kees"]:
+        sign_up(
+            event,
+            [(name, f"{name.lower()}@example.org", session)],
+            organisation_name=f"Huurders {name}",
+        )
+
+    # Act
+    count = anonymise_registrations(registrations=Registration.objects.all())
+
+    # Assert
+    assert count == 3
+    assert set(Registration.objects.values_list("contact_name", flat=True)) == {ANONYMOUS_NAME}

@@ -5,11 +5,14 @@ from io import StringIO
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from sessions.models import Event
+from registrations.management.commands.seed_demo import DEMO_SLUG
+from sessions.models import Contact, Event
+from tests.factories import EventFactory
 from tests.subprocesses import run_python
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +43,53 @@ def test_seed_demo_twice_leaves_one_open_demo_event(settings):
     assert event.programme.count() == 7
     assert event.is_open() is True
     assert event.date > timezone.localdate()
+
+
+def test_seed_demo_shows_the_labs_practical_notes_advisers_and_image(settings):
+    # Arrange
+    settings.DEBUG = False
+
+    # Act
+    seed()
+    first_image = Event.objects.get().image.name
+    seed()
+
+    # Assert
+    event = Event.objects.get()
+    assert "wandelen" in event.practical_notes
+    assert "Theatercafé" in event.practical_notes
+    assert event.parking and event.public_transport and event.route
+    assert list(event.contacts.values_list("name", "role", "phone", "email")) == [
+        ("Anna de Vries", "adviseur", "030 000 00 01", "anna.devries@example.org"),
+        ("Bram Koster", "adviseur", "030 000 00 02", "bram.koster@example.org"),
+    ]
+    assert event.image.name == first_image
+    assert (event.image_width, event.image_height) == (1280, 512)
+    assert event.image_alt.startswith("Tekening van een wit kasteel")
+    assert default_storage.exists(event.image.name)
+
+
+def test_seed_demo_completes_an_older_demo_event_and_keeps_its_own_texts(settings):
+    # Arrange: a demo event from before images and contacts; its contact line was turned
+    # into a contact without a phone by the migration; a developer wrote their own route.
+    settings.DEBUG = False
+    older = EventFactory(slug=DEMO_SLUG, route="Onze eigen routebeschrijving.")
+    Contact.objects.create(
+        event=older, name="Anna de Vries", role="adviseur", email="anna.devries@example.org"
+    )
+
+    # Act
+    seed()
+
+    # Assert
+    event = Event.objects.get()
+    assert event.route == "Onze eigen routebeschrijving."
+    assert "Theatercafé" in event.practical_notes
+    assert list(event.contacts.values_list("name", "phone")) == [
+        ("Anna de Vries", "030 000 00 01"),
+        ("Bram Koster", "030 000 00 02"),
+    ]
+    assert event.image
 
 
 def test_seed_demo_with_debug_on_sqlite_creates_one_demo_login(settings, monkeypatch):

@@ -175,7 +175,7 @@ def test_move_changes_the_session_and_mails_a_summary(
     assert attendee.session == target
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
     (summary,) = contact_mails(mailoutbox)
-    assert "Bestuurslid lid 0 gaat naar de sessie ‘Werksessie’." in summary.body
+    assert "Andere themasessie: Bestuurslid lid 0 gaat naar ‘Werksessie’." in summary.body
 
 
 def test_move_into_a_full_session_is_refused(client, event, sign_up, mailoutbox, send_queued_mail):
@@ -260,7 +260,7 @@ def test_cancel_one_of_three_lowers_the_price_and_mails_a_summary(
     assertContains(page, "<strong>€ 85,00</strong>", count=1)
     assert contact_subjects(mailoutbox) == [f"Wijziging in uw aanmelding voor {event.title}"]
     (summary,) = contact_mails(mailoutbox)
-    assert "Bestuurslid lid 1 is afgemeld." in summary.body
+    assert "Afgemeld: Bestuurslid lid 1." in summary.body
     assert sorted(registration.attendees.values_list("email", "status")) == [
         ("lid0@example.org", Status.CONFIRMED),
         ("lid1@example.org", Status.CANCELLED),
@@ -407,7 +407,7 @@ def test_add_beyond_the_group_limit_is_refused(client, event, sign_up):
     assert snapshot(registration) == before
 
 
-def test_add_a_person_already_signed_up_by_the_organisation_is_refused(client, event, sign_up):
+def test_add_a_person_already_in_the_signup_is_refused_by_name(client, event, sign_up):
     # Arrange
     registration = sign_up(event, members_of(event, 1))
     before = snapshot(registration)
@@ -418,13 +418,34 @@ def test_add_a_person_already_signed_up_by_the_organisation_is_refused(client, e
         add_data("bestuurslid  LID 0", "ander@example.org", event.sessions.first()),
     )
 
-    # Assert
-    assertContains(
-        response,
-        "Bestuurslid lid 0 van Huurdersvereniging De Linde is al aangemeld voor deze bijeenkomst.",
-        count=2,
-    )
+    # Assert: named, as they are on this page already.
+    assertContains(response, "Bestuurslid lid 0 staat al in deze aanmelding.", count=2)
     assert_error_summary_first(response)
+    assert snapshot(registration) == before
+
+
+def test_add_a_person_signed_up_elsewhere_is_refused_without_saying_so(client, event, sign_up):
+    # Arrange: Joop of De Linde came through another sign-up of the same organisation.
+    sign_up(
+        event,
+        [("Joop", "joop@example.org", event.sessions.first())],
+        contact_email="joop@example.org",
+    )
+    registration = sign_up(event, members_of(event, 1))
+    before = snapshot(registration)
+
+    # Act
+    response = client.post(
+        action_url(registration, "add_colleague"),
+        add_data("JOOP", "", event.sessions.first()),
+    )
+
+    # Assert: refused, without saying that Joop is signed up elsewhere.
+    assertContains(response, "Deze persoon kunnen wij niet aan uw aanmelding toevoegen.", count=2)
+    assertNotContains(response, "aangemeld voor deze bijeenkomst")
+    assert_error_summary_first(response)
+    assert snapshot(registration) == before
+    assert Attendee.objects.filter(name_key="joop").count() == 1
     assert snapshot(registration) == before
 
 
@@ -640,3 +661,66 @@ def test_self_service_cancel_failing_halfway_writes_nothing(
     # Assert
     assert Status.CANCELLED in [row[2] for row in seen[0]["attendees"]]  # really halfway
     assert db_state() == state_before
+
+
+# What a refusal tells whoever holds a link ----------------------------------------------------
+
+
+def error_messages(response) -> list[str]:
+    """Return the messages shown next to the add form's fields."""
+    return [str(m) for field in response.context["add_form"].errors.values() for m in field]
+
+
+def test_add_to_a_full_event_answers_alike_for_signed_up_and_unknown_people(client, event, sign_up):
+    # Arrange: a full event (no waiting list); Joop of De Linde is in it through another
+    # sign-up of the same organisation.
+    event.capacity = 2
+    event.save()
+    sign_up(
+        event,
+        [("Joop", "joop@example.org", event.sessions.first())],
+        contact_email="joop@example.org",
+    )
+    registration = sign_up(event, [("Anna Lid", "anna@example.org", event.sessions.last())])
+    url = action_url(registration, "add_colleague")
+    session = event.sessions.first()
+
+    # Act
+    signed_up_elsewhere = client.post(url, add_data("Joop", "", session))
+    unknown = client.post(url, add_data("Niemand", "", session))
+
+    # Assert: the places are checked before the person, so both get the same answer.
+    assert error_messages(signed_up_elsewhere) == error_messages(unknown)
+    assert error_messages(unknown) == ["Deze bijeenkomst is vol."]
+
+
+# Personal data is not kept by browsers or proxies ---------------------------------------------
+
+
+def test_manage_pages_and_refused_changes_are_not_stored(client, event, sign_up):
+    # Arrange
+    registration = sign_up(event, members_of(event, 1))
+    member = registration.attendees.get()
+
+    # Act: every page behind the contact person's and the member's link that shows names.
+    shown = {
+        "manage page": client.get(registration.get_absolute_url()),
+        "refused add": client.post(action_url(registration, "add_colleague"), {}),
+        "asks before cancelling one": client.get(
+            action_url(registration, "cancel_attendee", member)
+        ),
+        "asks before cancelling all": client.get(action_url(registration, "cancel_all")),
+        "member page": client.get(member.get_absolute_url()),
+        "refused member move": client.post(
+            reverse("registrations:member_change_session", args=[member.token]), {"session": 0}
+        ),
+        "member asked before cancelling": client.get(
+            reverse("registrations:member_cancel", args=[member.token])
+        ),
+    }
+
+    # Assert
+    for name, response in shown.items():
+        assert response.status_code == 200, name
+        assert "no-store" in response.headers["Cache-Control"], name
+        assertContains(response, "Bestuurslid lid 0")

@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains
 
 from registrations import signup
 from registrations.models import Attendee, Organisation, Registration, Status
+from registrations.text import single_line
 from tests.db_checks import InjectedFailure, db_state, fail_after
 from tests.factories import (
     AttendeeFactory,
@@ -285,7 +286,8 @@ def test_signup_same_person_twice_in_form_refused(client, event, second_name):
     # Assert
     assert_refused(
         response,
-        f"Bestuurslid 2 – Naam: {second_name.strip()} staat al eerder in dit formulier.",
+        # The name as the form cleaned it: one line, single spaces.
+        f"Bestuurslid 2 – Naam: {single_line(second_name)} staat al eerder in dit formulier.",
         counts_before,
     )
 
@@ -628,3 +630,85 @@ def test_signup_error_summary_lists_each_message_once(client, event, settings):
 
     # Assert
     assertContains(response, "Dat ging wel heel snel", count=1)
+
+
+# What is typed, as it is stored ---------------------------------------------------------------
+
+FORGED = "Karin\nStatus: betaald"
+
+
+def test_signup_stores_one_line_names_whatever_was_typed(client, event):
+    # Arrange: line breaks and control characters in every one-line field.
+    session = event.sessions.first()
+    data = signup_data(
+        [("Piet\r\nStatus: betaald", "piet@example.org", session)],
+        organisation_name="De Linde\nBetaald: ja",
+        contact_name=FORGED,
+        contact_phone="030\n123\x0745",
+    )
+    data["members-0-dietary_wishes"] = "geen\u2028Status: betaald"
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assert response.status_code == 302
+    registration = Registration.objects.select_related("organisation").get()
+    attendee = registration.attendees.get()
+    assert registration.organisation.name == "De Linde Betaald: ja"
+    assert registration.contact_name == "Karin Status: betaald"
+    assert registration.contact_phone == "030 12345"
+    assert (attendee.name, attendee.dietary_wishes) == (
+        "Piet Status: betaald",
+        "geen Status: betaald",
+    )
+
+
+def test_register_group_stores_one_line_names_whoever_calls_it(sign_up, event):
+    # Act: a caller that skips the form (a command, the demo seeder, a future page).
+    registration = sign_up(
+        event,
+        [("Piet\nStatus: betaald", "piet@example.org", event.sessions.first(), "veganistisch\n")],
+        organisation_name="De Linde\r\nBetaald: ja",
+        contact_name=FORGED,
+        contact_phone="030\n1234567",
+    )
+
+    # Assert
+    registration.refresh_from_db()
+    attendee = registration.attendees.get()
+    assert registration.organisation.name == "De Linde Betaald: ja"
+    assert (registration.contact_name, registration.contact_phone) == (
+        "Karin Status: betaald",
+        "030 1234567",
+    )
+    assert (attendee.name, attendee.dietary_wishes) == ("Piet Status: betaald", "veganistisch")
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["jan@[127.0.0.1]", "jan@[IPv6:::1]", "jan@localhost", "jan@intranet"],
+    ids=["ip-literal", "ipv6-literal", "localhost", "dotless"],
+)
+@pytest.mark.parametrize("field", ["contact_email", "members-0-email"])
+def test_signup_refuses_addresses_without_an_ordinary_domain(client, event, address, field):
+    # Arrange
+    data = signup_data([("Lid", "lid@example.org", event.sessions.first())])
+    data[field] = address
+
+    # Act
+    response = post_signup(client, event, data)
+
+    # Assert
+    assertContains(response, "Gebruik een e-mailadres met een gewone domeinnaam", count=2)
+    assert row_counts() == (0, 0, 0)
+
+
+def test_signup_refused_form_is_not_stored_by_browsers_or_proxies(client, event):
+    # Act: a refused form shows names and addresses again.
+    refused = post_signup(client, event, signup_data([("Lid", "lid@example.org", "")]))
+
+    # Assert
+    assert refused.status_code == 200
+    assert "no-store" in refused.headers["Cache-Control"]
+    assertContains(refused, 'value="lid@example.org"')

@@ -49,8 +49,8 @@ def test_event_detail_shows_date_written_out_in_dutch(client):
     response = client.get(event_url(event))
 
     # Assert
-    assertContains(response, "<dd>Maandag 3 juni 2030, 17:00–20:00 uur</dd>", count=1)
-    assertContains(response, "Kan tot en met maandag 27 mei 2030.", count=1)
+    assertContains(response, "<dd>Maandag 3 juni 2030<br>17:00–20:00 uur</dd>", count=1)
+    assertContains(response, "Kan tot en met maandag 27 mei.", count=1)
 
 
 def test_event_detail_shows_programme_sessions_and_prices(client, event):
@@ -127,9 +127,10 @@ def test_event_detail_query_count_does_not_grow(
     event = make_busy_event(sessions=sessions, signups=signups)
     url = event_url(event)
 
-    # Act / Assert: the event, its sessions with seat counts, programme and price tiers;
-    # once cached, only the event (its version keys the cached page).
-    with django_assert_num_queries(4):
+    # Act / Assert: the event, its sessions with seat counts, price tiers, programme,
+    # contacts and the site's settings (the logo); once cached, only the event (its version
+    # keys the cached page).
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.status_code == 200
     with django_assert_num_queries(1):
@@ -150,8 +151,8 @@ def test_event_list_query_count_does_not_grow(
     for _ in range(events):
         make_busy_event(sessions=2, signups=1)
 
-    # Act / Assert
-    with django_assert_num_queries(1):
+    # Act / Assert: the events, and the site's settings (the logo in the header).
+    with django_assert_num_queries(2):
         response = client.get(reverse("registrations:event_list"))
     assert len(response.context["events"]) == events
 
@@ -187,11 +188,12 @@ def test_signup_page_cache_follows_free_places(client, sign_up):
 def test_signup_page_cached_form_runs_fewer_queries(client, event, django_assert_num_queries):
     # Arrange: the first visit builds the form and caches it.
     url = signup_url(event)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(7):
         first = client.get(url)
 
-    # Act / Assert: later visits read only the event and the organisation list's version.
-    with django_assert_num_queries(2):
+    # Act / Assert: later visits read only the event, the organisation list's version and the
+    # site's settings (the logo).
+    with django_assert_num_queries(3):
         later = client.get(url)
     assert first.status_code == later.status_code == 200
     assertContains(later, 'name="members-2-session"')

@@ -13,12 +13,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pytest_django.asserts import assertContains
 
-from registrations.changes import cancel_attendee
+from registrations.changes import cancel_attendee, cancel_registration
 from registrations.errors import RegistrationError
 from registrations.models import Attendee, Registration, Status
 from registrations.signup import AttendeeData, register_group
-from registrations.waiting_list import refresh_event
+from registrations.waiting_list import admit_from_waiting_list, refresh_event
 from tests.admin_posts import run_action
+from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import members_of, row_counts, signup_data, signup_url
 
@@ -472,3 +473,156 @@ def test_nobody_waits_without_having_chosen_it(capacities, event_capacity, choic
     for member, attendee in zip(members, registration.attendees.order_by("pk"), strict=True):
         if attendee.status == Status.WAITING:
             assert member.wait_if_full or wait_as_group
+
+
+# What the waiting list refuses and what it counts -------------------------------------------
+
+
+def test_admit_from_waiting_list_refuses_a_group_that_is_not_waiting(full_lab, sign):
+    # Arrange: one confirmed group, and one that cancelled.
+    event, session = full_lab
+    confirmed = sign(event, session, "first")
+    cancelled = sign(event, session, "gone")
+    cancel_registration(registration=cancelled, by_staff=True)
+    before = db_state()
+
+    # Act
+    errors = []
+    for registration in (confirmed, cancelled):
+        with pytest.raises(RegistrationError) as caught:
+            admit_from_waiting_list(registration=registration)
+        errors.append((caught.value.code, caught.value.message))
+
+    # Assert
+    assert errors == [("not_waiting", "Deze aanmelding staat niet op de wachtlijst.")] * 2
+    assert db_state() == before
+
+
+def test_admit_action_on_a_confirmed_group_says_it_is_not_waiting(admin_client, full_lab, sign):
+    # Arrange
+    event, session = full_lab
+    confirmed = sign(event, session, "first")
+
+    # Act
+    response = admit(admin_client, confirmed)
+
+    # Assert
+    assert messages_of(response) == [
+        ("error", "Huurders first: Deze aanmelding staat niet op de wachtlijst.")
+    ]
+    assert state(confirmed) == CONFIRMED_ONE
+
+
+def test_cancelled_member_of_a_waiting_group_is_not_counted_as_demand(full_lab, sign):
+    # Arrange: the pair waits; one of them cancels, so one free place is enough for the other.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    pair = sign(event, session, "pair", size=2)
+    cancel_attendee(attendee=pair.attendees.first(), by_staff=False)
+    assert pair.attendees.filter(status=Status.WAITING).count() == 1
+
+    # Act
+    cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(pair) == (Status.CONFIRMED, [Status.CANCELLED, Status.CONFIRMED], Decimal("50.00"))
+
+
+def test_admit_from_waiting_list_counts_only_the_waiting_members(full_lab, sign):
+    # Arrange: one place comes free; the waiting pair has lost a member.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    pair = sign(event, session, "pair", size=2)
+    cancel_attendee(attendee=pair.attendees.first(), by_staff=False)
+    # Free a place without the automatic move-in: Atrivé keeps it and admits by hand.
+    Attendee.objects.filter(pk=first.attendees.first().pk).update(status=Status.CANCELLED)
+
+    # Act
+    admit_from_waiting_list(registration=pair)
+
+    # Assert
+    assert state(pair) == (Status.CONFIRMED, [Status.CANCELLED, Status.CONFIRMED], Decimal("50.00"))
+
+
+def test_admit_from_waiting_list_refuses_a_group_that_does_not_fit(full_lab, sign):
+    # Arrange
+    event, session = full_lab
+    sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+    before = db_state()
+
+    # Act
+    with pytest.raises(RegistrationError) as caught:
+        admit_from_waiting_list(registration=waiting)
+
+    # Assert
+    assert caught.value.code in {"session_full", "event_full"}
+    assert db_state() == before
+
+
+def test_promoted_group_counts_as_unconfirmed_until_its_mail_is_out(
+    full_lab, sign, send_queued_mail
+):
+    # Arrange: the waiting-list notice went out.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+    send_queued_mail()
+    waiting.refresh_from_db()
+    assert waiting.confirmation_sent_at is not None
+
+    # Act: a place comes free, but the "there is a place" mail has not gone yet.
+    cancel_attendee(attendee=first.attendees.first(), by_staff=True)
+
+    # Assert
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.confirmation_sent_at) == (Status.CONFIRMED, None)
+
+
+def test_places_freed_at_one_lab_never_go_to_another_labs_waiting_list(full_lab, sign, event):
+    # Arrange: another lab with its own full session and a waiting group.
+    other_event = EventFactory(has_waiting_list=True)
+    other_session = ThemeSessionFactory(event=other_event, capacity=1)
+    sign(other_event, other_session, "elders")
+    elsewhere = sign(other_event, other_session, "wachtend")
+    lab_event, session = full_lab
+    first = sign(lab_event, session, "first", size=2)
+
+    # Act
+    cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(elsewhere) == WAITING_ONE
+
+
+def test_cancel_after_the_waiting_list_was_switched_off_leaves_the_queue_waiting(full_lab, sign):
+    # Arrange: a pair waits; then staff switch the waiting list off. One place comes free,
+    # not enough for the pair.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    pair = sign(event, session, "pair", size=2)
+    type(event).objects.filter(pk=event.pk).update(has_waiting_list=False)
+
+    # Act
+    cancel_attendee(attendee=first.attendees.first(), by_staff=False)
+
+    # Assert
+    assert state(pair) == WAITING_TWO
+    assert first.attendees.filter(status=Status.CANCELLED).count() == 1
+
+
+def test_admit_from_waiting_list_by_staff_after_the_deadline(full_lab, sign):
+    # Arrange: the sign-up period is over; a place came free without a move-in.
+    event, session = full_lab
+    first = sign(event, session, "first", size=2)
+    waiting = sign(event, session, "waiting")
+    Attendee.objects.filter(pk=first.attendees.first().pk).update(status=Status.CANCELLED)
+    type(event).objects.filter(pk=event.pk).update(
+        registration_deadline=timezone.now() - datetime.timedelta(days=1)
+    )
+
+    # Act
+    admit_from_waiting_list(registration=waiting)
+
+    # Assert
+    assert state(waiting) == CONFIRMED_ONE

@@ -8,8 +8,10 @@ import pytest
 from django.urls import reverse
 
 from sessions.models import Event
+from sessions.services import set_event_image
 from tests.admin_posts import run_action
-from tests.factories import EventFactory, ProgrammeItemFactory
+from tests.factories import ContactFactory, EventFactory, ProgrammeItemFactory
+from tests.images import photo, upload
 from tests.signup_posts import members_of
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,8 @@ def test_copy_as_next_lab_action_copies_the_offer_without_sign_ups(adviser_clien
     sessions[0].save(update_fields=["capacity"])
     ProgrammeItemFactory(event=event, time=datetime.time(17, 0), title="Inloop")
     ProgrammeItemFactory(event=event, time=datetime.time(17, 15), title="Opening")
+    ContactFactory(event=event, name="Anna de Vries", phone="030 000 00 01")
+    set_event_image(event=event, upload=upload(photo(800, 400)), alt="Het kasteel")
     sign_up(event, members_of(event, 3))
 
     # Act
@@ -43,6 +47,12 @@ def test_copy_as_next_lab_action_copies_the_offer_without_sign_ups(adviser_clien
         2: Decimal("85.00"),
         3: Decimal("100.00"),
     }
+    assert list(copy.contacts.values_list("name", "phone")) == [("Anna de Vries", "030 000 00 01")]
+    assert (copy.image.name, copy.image_width, copy.image_alt) == (
+        event.image.name,
+        event.image_width,
+        "Het kasteel",
+    )
     assert (copy.registrations.count(), copy.attendees.count(), copy.invoices.count()) == (
         0,
         0,

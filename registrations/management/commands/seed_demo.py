@@ -4,12 +4,20 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
-from sessions.models import Event
-from sessions.services import SessionData, create_event, reschedule_event
+from registrations.management.demo_image import ALT_TEXT, draw_demo_image
+from sessions.models import Contact, Event
+from sessions.services import (
+    ContactData,
+    SessionData,
+    create_event,
+    reschedule_event,
+    set_event_image,
+)
 
 DEMO_SLUG = "participatielab-prestatieafspraken"
 DEMO_USERNAME = "demo"
@@ -61,6 +69,45 @@ PROGRAMME = [
 ]
 
 
+# Invented advisers; 030 000 … numbers are not in use (no Dutch number starts 000 after
+# the area code).
+CONTACTS = [
+    ContactData(
+        name="Anna de Vries",
+        role="adviseur",
+        phone="030 000 00 01",
+        email="anna.devries@example.org",
+    ),
+    ContactData(
+        name="Bram Koster",
+        role="adviseur",
+        phone="030 000 00 02",
+        email="bram.koster@example.org",
+    ),
+]
+
+# Texts that later versions of the demo added: an existing demo event gets them when they
+# are still empty, so a developer's own edits stay.
+DETAILS = {
+    "route": "Het kasteel ligt tussen Utrecht en Bunnik, vlak bij de A12 en de A27.",
+    "parking": (
+        "Bij het landgoed is een parkeerterrein. Vandaar is het een paar minuten lopen naar het "
+        "kasteel."
+    ),
+    "public_transport": (
+        "Vanaf station Utrecht Centraal en station Bunnik rijden bussen in de richting van het "
+        "landgoed. Vanaf de bushalte is het ongeveer een kwartier lopen. Kijk voor de tijden "
+        "in uw reisplanner."
+    ),
+    "practical_notes": (
+        "Kom gerust wat eerder. Het landgoed rond het kasteel is mooi om even te wandelen "
+        "voordat wij beginnen.\n\n"
+        "Na afloop kunt u nog iets drinken in het Theatercafé, op eigen kosten. Het is een "
+        "goede plek om na te praten met andere huurdersorganisaties."
+    ),
+}
+
+
 def demo_dates(today: datetime.date) -> tuple[datetime.date, datetime.datetime]:
     """Return a Monday six to seven weeks ahead, and a deadline one week before it."""
     start = today + datetime.timedelta(weeks=6)
@@ -100,9 +147,12 @@ class Command(BaseCommand):
                     "tussen gemeente, corporatie en huurders"
                 ),
                 description=(
-                    "Een avond voor besturen van huurdersorganisaties: inspiratie, intervisie en "
-                    "training. Wij kijken terug op de afspraken van 2016 en werken in "
-                    "themasessies aan een sterkere positie aan de overlegtafel.\n\n"
+                    "Praat u als bestuur van een huurdersorganisatie mee over de "
+                    "prestatieafspraken met uw gemeente en corporatie? Dan is dit Participatielab "
+                    "voor u: een avond vol inspiratie, intervisie en training.\n\n"
+                    "Wij kijken samen terug op de afspraken van 2016: wat ging goed, en waar "
+                    "zaten de huurders nog niet als gelijkwaardige partner aan tafel? Daarna "
+                    "werkt u in een themasessie aan een sterkere positie in het overleg.\n\n"
                     "U kunt zich aanmelden met één, twee of drie bestuursleden. Iedere deelnemer "
                     "kiest één themasessie."
                 ),
@@ -112,19 +162,13 @@ class Command(BaseCommand):
                 venue_name="Kasteel Rhijnauwen",
                 venue_address="Rhijnauwenselaan 14b",
                 venue_city="Bunnik",
-                route=(
-                    "Tussen Utrecht en Bunnik, vlak bij de A12 en de A27. Er is parkeerplaats "
-                    "bij het kasteel."
-                ),
                 included="Soep en een broodje zijn inbegrepen. Drankjes zijn voor eigen rekening.",
                 payment_info="Na de bijeenkomst ontvangt uw organisatie een factuur.",
-                contact=(
-                    "Anna de Vries, adviseur – anna.devries@example.org\n"
-                    "Bram Koster, adviseur – bram.koster@example.org"
-                ),
+                contacts=CONTACTS,
                 notification_email="participatielab@example.org",
                 registration_deadline=deadline,
                 is_published=True,
+                **DETAILS,
             )
             self.stdout.write(f"Created the demo event: /{event.slug}/ on {event.date}.")
         elif event.registration_deadline < timezone.now():
@@ -132,12 +176,35 @@ class Command(BaseCommand):
             self.stdout.write(f"Moved the demo event to {event.date}, so sign-up is open again.")
         else:
             self.stdout.write(f"The demo event is already there: /{event.slug}/ on {event.date}.")
+        self._complete_details(event)
 
         refusal = demo_login_refusal()
         if refusal:
             self.stdout.write(f"No demo login created: {refusal}")
         else:
             self._ensure_demo_login()
+
+    def _complete_details(self, event: Event) -> None:
+        """Fill what an older demo event lacks: route texts, advisers, the header image."""
+        with transaction.atomic():
+            missing = [name for name, text in DETAILS.items() if not getattr(event, name)]
+            for name in missing:
+                setattr(event, name, DETAILS[name])
+            if missing:
+                event.save(update_fields=[*missing, "updated_at"])
+            for order, contact in enumerate(CONTACTS, start=1):
+                Contact.objects.update_or_create(
+                    event=event,
+                    email=contact.email,
+                    defaults={"name": contact.name, "role": contact.role, "phone": contact.phone},
+                    create_defaults={**vars(contact), "order": order},
+                )
+            if not event.image:
+                set_event_image(
+                    event=event,
+                    upload=ContentFile(draw_demo_image(), name="demo.png"),
+                    alt=ALT_TEXT,
+                )
 
     def _ensure_demo_login(self) -> None:
         user_model = get_user_model()

@@ -123,7 +123,8 @@ def test_attendee_change_form_same_person_twice_is_a_form_error(admin_client, fu
     # Assert
     assert response.status_code == 200
     assert response.context["adminform"].form.errors == {
-        "name": ["bert  LID van deze organisatie is al aangemeld voor deze bijeenkomst."]
+        # The name as the form cleaned it: one line, single spaces.
+        "name": ["bert LID van deze organisatie is al aangemeld voor deze bijeenkomst."]
     }
     attendee.refresh_from_db()
     assert (attendee.name, attendee.email) == ("Anna Lid", "anna@example.org")

@@ -173,6 +173,26 @@ def test_attendee_change_form_leaves_session_and_status_alone(adviser_client, ev
     )
 
 
+def test_attendee_change_form_stores_one_line_and_refuses_an_ip_address_domain(
+    adviser_client, event, sign_up
+):
+    # Arrange
+    registration = sign_up(event, [("An", "an@example.org", event.sessions.first())])
+    attendee = registration.attendees.get()
+    url = reverse("admin:registrations_attendee_change", args=[attendee.pk])
+    details = {"name": "An\nStatus: betaald", "dietary_wishes": "geen\rvlees", "_save": "Opslaan"}
+
+    # Act
+    refused = adviser_client.post(url, details | {"email": "an@[127.0.0.1]"})
+    saved = adviser_client.post(url, details | {"email": "an@example.org"})
+
+    # Assert
+    assertContains(refused, "Gebruik een e-mailadres met een gewone domeinnaam")
+    assert saved.status_code == 302
+    attendee.refresh_from_db()
+    assert (attendee.name, attendee.dietary_wishes) == ("An Status: betaald", "geen vlees")
+
+
 # A failure halfway through a staff change writes nothing --------------------------------------
 
 

@@ -59,3 +59,34 @@ def test_cancel_registrations_action_keeps_the_rows_and_reprices(adviser_client,
     assert Registration.objects.get(pk=first.pk).status == Status.CONFIRMED
     invoice = Invoice.objects.get()
     assert (invoice.attendee_count, invoice.amount_due) == (2, Decimal("85.00"))
+
+
+def test_change_form_stores_contact_details_on_one_line(adviser_client, event, sign_up):
+    # Arrange
+    registration = sign_up(event, members_of(event, 1))
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = {
+        "contact_name": "Karin\nStatus: betaald",
+        "contact_email": "karin@example.org",
+        "contact_phone": "030\r\n1234567",
+        "remarks": "Eerste regel.\nTweede regel.",
+        "attendees-TOTAL_FORMS": "1",
+        "attendees-INITIAL_FORMS": "1",
+        "attendees-0-id": registration.attendees.get().pk,
+        "attendees-0-registration": registration.pk,
+        "mails-TOTAL_FORMS": "0",
+        "mails-INITIAL_FORMS": "0",
+        "_save": "Opslaan",
+    }
+
+    # Act
+    response = adviser_client.post(url, data)
+
+    # Assert: remarks may have lines; names and numbers are one.
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    registration.refresh_from_db()
+    assert (registration.contact_name, registration.contact_phone, registration.remarks) == (
+        "Karin Status: betaald",
+        "030 1234567",
+        "Eerste regel.\nTweede regel.",
+    )

@@ -8,6 +8,7 @@
 - Organisations: hidden from suggestions, merged into another, last changed.
 """
 
+import re
 import secrets
 import unicodedata
 
@@ -15,12 +16,23 @@ import django.db.models.deletion
 import django.utils.timezone
 from django.db import migrations, models
 
+import participatielab.validators
 import registrations.models.signups
 
 
+# Frozen copies of registrations.text.single_line and registrations.models.names.person_key,
+# as they were when this ran: the code keys a name after making it one line, so rows stored
+# before names were cleaned get the key the code would give them.
+DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+
+
+def single_line(value):
+    text = DIRECTION_CONTROLS.sub("", " ".join(value.split()))
+    return "".join(char for char in text if unicodedata.category(char) != "Cc").strip()
+
+
 def person_key(name):
-    # A frozen copy of registrations.models.names.person_key, as it was when this ran.
-    decomposed = unicodedata.normalize("NFKD", name)
+    decomposed = unicodedata.normalize("NFKD", single_line(name))
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return " ".join(plain.casefold().split())
 
@@ -55,7 +67,7 @@ def fill_attendees(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("registrations", "0004_adviser_outbox_permissions"),
+        ("registrations", "0006_email_domains"),
     ]
 
     operations = [
@@ -104,7 +116,12 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name="attendee",
             name="email",
-            field=models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
+            field=models.EmailField(
+                blank=True,
+                max_length=254,
+                validators=[participatielab.validators.validate_email_domain],
+                verbose_name="e-mail",
+            ),
         ),
         migrations.AddField(
             model_name="attendee",
