@@ -70,6 +70,17 @@ class OrganisationAdminForm(forms.ModelForm):
         return name
 
 
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """An autocomplete box that a screen reader names after its label, also before anything
+    is chosen (Select2 names it by the chosen text only)."""
+
+    @property
+    def media(self) -> forms.Media:
+        # Listed after the admin's script, so Django's media merge keeps that order.
+        names = forms.Media(js=["admin/js/autocomplete.js", "js/autocomplete_names.js"])
+        return super().media + names
+
+
 class MergeForm(forms.Form):
     """The organisation that goes up in the one whose page this is."""
 
@@ -86,7 +97,9 @@ class MergeForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["organisation"]
         field.queryset = Organisation.objects.current().exclude(pk=obj.pk)
-        field.widget = AutocompleteSelect(Organisation._meta.get_field("merged_into"), admin.site)
+        field.widget = NamedAutocompleteSelect(
+            Organisation._meta.get_field("merged_into"), admin.site
+        )
         field.widget.choices = field.choices  # the widget reads its choices from the field
 
 

@@ -14,9 +14,16 @@ PASSWORD = "kasteel-rhijnauwen-2017"
 
 @pytest.fixture
 def staff_page(page, demo_event, sign_up):
-    """A browser logged in to the admin as a superuser, with one sign-up in the demo lab."""
+    """A browser logged in to the admin as a superuser, with one sign-up in the demo lab and
+    one of the same organisation typed otherwise (a likely duplicate on the overview)."""
     session = demo_event.sessions.first()
     sign_up(demo_event, [("Karin Voorbeeld", "karin@example.org", session)])
+    sign_up(
+        demo_event,
+        [("Joop Voorbeeld", "", session)],
+        organisation_name="Huurdersvereniging De Linde e.o.",
+        contact_email="joop@example.org",
+    )
     get_user_model().objects.create_superuser(
         username=USERNAME, email="adviseur@example.org", password=PASSWORD
     )
@@ -34,6 +41,7 @@ def staff_pages(event) -> dict[str, str]:
     session = event.sessions.first()
     attendee = Attendee.objects.get(email="karin@example.org")
     lookup = reverse("admin:registrations_registration_personal_data")
+    organisation = attendee.organisation
     return {
         "event change": reverse("admin:theme_sessions_event_change", args=[event.pk]),
         "event add": reverse("admin:theme_sessions_event_add"),
@@ -43,8 +51,10 @@ def staff_pages(event) -> dict[str, str]:
             "admin:theme_sessions_event_presence_list", args=[event.pk, session.pk]
         ),
         "privacy lookup": lookup,
-        "privacy lookup, found": f"{lookup}?email=karin@example.org",
         "move an attendee": reverse("admin:registrations_attendee_move", args=[attendee.pk]),
+        "merge organisations": reverse(
+            "admin:registrations_organisation_merge", args=[organisation.pk]
+        ),
         "session change": reverse("admin:theme_sessions_themesession_change", args=[session.pk]),
     }
 
@@ -77,6 +87,20 @@ def test_axe_finds_nothing_on_the_event_forms_and_the_staff_pages(staff_page, de
     assert not violations, "\n" + "\n".join(violations)
 
 
+def test_axe_finds_nothing_on_the_privacy_lookup_with_people_found(staff_page):
+    # Arrange: the lookup is a POST form (an address never goes in a URL).
+    staff_page.goto(reverse("admin:registrations_registration_personal_data"))
+    staff_page.fill("#id_email", "karin@example.org")
+
+    # Act
+    staff_page.get_by_role("button", name="Zoeken").click()
+    result = Axe().run(staff_page).response
+
+    # Assert: each person found has a box to tick for erasure, named by its label.
+    assert staff_page.get_by_role("checkbox", name="Karin Voorbeeld").count() == 2
+    assert [describe("privacy lookup, found", v) for v in result["violations"]] == []
+
+
 def test_inline_inputs_are_named_by_column_and_row(staff_page, demo_event):
     # Act
     staff_page.goto(reverse("admin:theme_sessions_event_change", args=[demo_event.pk]))
@@ -106,3 +130,14 @@ def test_a_row_added_on_the_page_is_named_too(staff_page, demo_event):
     # Assert
     added = staff_page.locator("#sessions-4 input[name='sessions-4-title']")
     assert added.get_attribute("aria-label") == "Titel, themasessie (nieuw)"
+
+
+def test_merge_page_names_its_autocomplete_box_before_anything_is_chosen(staff_page):
+    # Arrange
+    organisation = Attendee.objects.get(email="karin@example.org").organisation
+
+    # Act
+    staff_page.goto(reverse("admin:registrations_organisation_merge", args=[organisation.pk]))
+
+    # Assert: a screen reader hears the label, not an unnamed box.
+    assert staff_page.get_by_role("combobox", name="Samenvoegen met").count() == 1
