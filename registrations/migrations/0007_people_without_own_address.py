@@ -40,9 +40,10 @@ def person_key(name):
 def fill_attendees(apps, schema_editor):
     """Copy each member's organisation, write the name key and a manage link per member.
 
-    Anonymised people get no key (they are nobody's double). Two people with one key at one
-    organisation and event, possible while addresses told people apart, keep the key on the
-    first only, so the new constraint holds; staff see both names as before.
+    Anonymised people get no key (they are nobody's double) and a link that does not work.
+    Two people with one key at one organisation and event, possible while addresses told
+    people apart, keep the key on the first only, so the new constraint holds; staff see both
+    names as before.
     """
     Attendee = apps.get_model("registrations", "Attendee")
     seen = set()
@@ -58,7 +59,8 @@ def fill_attendees(apps, schema_editor):
             seen.add(identity)
         attendee.name_key = key
         attendee.manage_lookup = secrets.token_urlsafe(9)[:12]
-        attendee.manage_secret = secrets.token_urlsafe(32)
+        # An anonymised person's link would lead nowhere they could use: it does not work.
+        attendee.manage_secret = "" if registration.anonymised_at else secrets.token_urlsafe(32)
         attendee.save(
             update_fields=["organisation", "name_key", "manage_lookup", "manage_secret"]
         )

@@ -1,0 +1,54 @@
+"""The data migration that gave board members a name key, their organisation and an own link
+(registrations 0007): every row keeps a place, and the new constraint holds afterwards."""
+
+from importlib import import_module
+
+import pytest
+from django.apps import apps
+
+from registrations.models import Attendee, person_key
+from tests.factories import AttendeeFactory, OrganisationFactory, RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+fill_attendees = import_module(
+    "registrations.migrations.0007_people_without_own_address"
+).fill_attendees
+
+
+def test_fill_attendees_keys_names_as_the_code_does_and_leaves_a_double_unkeyed(event):
+    # Arrange: rows as 0006 left them (no key; the organisation only on the sign-up). Two
+    # people at one organisation had one name, which their own addresses allowed; a name
+    # was stored before names were made one line; one sign-up was anonymised.
+    registration = RegistrationFactory(event=event)
+    other_organisation = OrganisationFactory(name="Bewonersraad De Eik")
+    first = AttendeeFactory(registration=registration, name="José de Vries")
+    double = AttendeeFactory(registration=registration, name="jose  DE vries", name_key="")
+    typed = AttendeeFactory(registration=registration, name="Anna\nLid\u202e")
+    anonymised = AttendeeFactory(
+        registration=RegistrationFactory(event=event, anonymised_at=event.starts_at),
+        name="Geanonimiseerd",
+    )
+    Attendee.objects.update(name_key="", organisation=other_organisation, manage_secret="")
+
+    # Act
+    fill_attendees(apps, None)
+
+    # Assert
+    rows = {a.pk: a for a in Attendee.objects.all()}
+    assert [rows[a.pk].name_key for a in (first, double, typed, anonymised)] == [
+        "jose de vries",
+        "",  # nobody's double: the constraint holds, and staff still see both names
+        person_key("Anna Lid"),
+        "",
+    ]
+    assert {rows[a.pk].organisation_id for a in (first, double, typed)} == {
+        registration.organisation_id
+    }
+    assert [bool(rows[a.pk].manage_secret) for a in (first, double, typed, anonymised)] == [
+        True,
+        True,
+        True,
+        False,  # as erasure leaves it: the link does not work
+    ]
+    assert len({row.manage_lookup for row in rows.values()}) == len(rows)
