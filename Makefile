@@ -85,8 +85,9 @@ $(VNU_STAMP): | $(STAMP)
 			--ignore-scripts --loglevel=error vnu-jar@$(VNU_VERSION) && touch $@; \
 	else echo "npm or Java not found: the HTML validity test (tests/test_html.py) is skipped"; fi
 
+# Two processes (one per core on these machines): each gets its own test database.
 test: lint $(VNU_STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $${PYTEST_WORKERS:-2}
 
 # Mutation testing of the domain modules, each against its own tests (see tests/mutate.py and
 # the README); about ten minutes on two cores. Not part of `make test` or CI.

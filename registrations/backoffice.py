@@ -9,7 +9,7 @@ permission on top.
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, F, Q
 from django.db.models.functions import Lower, Trim, TruncWeek
 from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -22,9 +22,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from registrations.availability import with_seat_counts
 from registrations.exports import csv_response, flavour_from_request
 from registrations.forms import StaffSignupForm
+from registrations.invoices import money_totals
 from registrations.models import Attendee, Invoice, Registration, Status
 from registrations.organisations import event_organisations, likely_duplicates
-from registrations.pricing import ZERO
 from registrations.privacy import erase_personal_data, personal_data_of
 from registrations.views import process_signup, signup_context
 from sessions.models import Event, ThemeSession
@@ -84,12 +84,6 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
     require_permission(request, "registrations.view_attendee")
     event = get_object_or_404(Event, pk=event_id)
     invoices = Invoice.objects.filter(event=event)
-    money = invoices.aggregate(
-        organisations=Count("pk", filter=Q(attendee_count__gt=0)),
-        due=Sum("amount_due", default=ZERO),
-        paid=Sum("amount_paid", default=ZERO),
-    )
-    money["open"] = money["due"] - money["paid"]
     context = admin_context(request, event, _("Overzicht van %(title)s") % {"title": event})
     context |= {
         "sessions": with_seat_counts(event.sessions.all()).annotate(
@@ -100,7 +94,7 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
             waiting=Count("pk", filter=Q(status=Status.WAITING)),
             cancelled=Count("pk", filter=Q(status=Status.CANCELLED)),
         ),
-        "money": money,
+        "money": money_totals(event),
         "differences": invoices.filter(paid_at__isnull=False)
         .exclude(amount_due=F("amount_paid"))
         .select_related("organisation"),

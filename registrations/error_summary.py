@@ -7,7 +7,7 @@ The sign-up form, the staff phone sign-up and the manage pages show one; it take
 from django import forms
 from django.utils.translation import gettext as _
 
-from registrations.forms import BaseAttendeeFormSet
+from registrations.member_forms import BaseAttendeeFormSet
 
 
 def error_summary(form: forms.Form, formset: BaseAttendeeFormSet) -> list[dict[str, str]]:

@@ -10,12 +10,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.models import Attendee, Invoice, Organisation
-from registrations.pricing import group_price, organisation_amount_due
+from registrations.pricing import ZERO, group_price, organisation_amount_due
 from sessions.models import Event
 
 
@@ -91,3 +91,14 @@ def invoice_status(invoice: Invoice) -> str:
     return payment_status(
         amount_due=invoice.amount_due, amount_paid=invoice.amount_paid, paid_at=invoice.paid_at
     )
+
+
+def money_totals(event: Event) -> dict:
+    """Return what an event's organisations owe, have paid and still owe, and how many pay."""
+    totals = Invoice.objects.filter(event=event).aggregate(
+        organisations=Count("pk", filter=Q(attendee_count__gt=0)),
+        due=Sum("amount_due", default=ZERO),
+        paid=Sum("amount_paid", default=ZERO),
+    )
+    totals["open"] = totals["due"] - totals["paid"]
+    return totals

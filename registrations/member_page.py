@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from registrations.changes import cancel_attendee
 from registrations.error_summary import form_errors
 from registrations.errors import RegistrationError
-from registrations.forms import ChangeSessionForm
+from registrations.member_forms import ChangeSessionForm
 from registrations.models import Attendee, Status
 from registrations.self_service import confirm_page, move_form, seat_list
 

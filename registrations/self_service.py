@@ -25,8 +25,8 @@ from registrations.availability import event_places_left, with_seat_counts
 from registrations.changes import cancel_attendee, cancel_registration, move_attendee
 from registrations.error_summary import form_errors
 from registrations.errors import RegistrationError
-from registrations.forms import AttendeeForm, ChangeSessionForm
 from registrations.invoices import amount_without
+from registrations.member_forms import AttendeeForm, ChangeSessionForm
 from registrations.models import Attendee, Registration, Status
 from registrations.signup import add_attendee
 from sessions.models import ThemeSession

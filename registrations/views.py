@@ -22,7 +22,8 @@ from registrations.availability import (
 )
 from registrations.error_summary import error_summary
 from registrations.errors import RegistrationError
-from registrations.forms import BaseAttendeeFormSet, SignupForm, attendee_formset_class
+from registrations.forms import SignupForm
+from registrations.member_forms import BaseAttendeeFormSet, attendee_formset_class
 from registrations.models import Organisation, Registration
 from registrations.signup import register_group
 from sessions.calendar import calendar_file

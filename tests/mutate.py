@@ -48,7 +48,8 @@ MODULES = {
     "registrations/invoices.py": [T + "test_invoices.py", T + "test_changes.py"],
     "registrations/privacy.py": [T + "test_privacy.py"],
     "registrations/exports.py": [T + "test_exports.py"],
-    "registrations/forms.py": [
+    "registrations/forms.py": [T + "test_forms.py", T + "test_signup.py"],
+    "registrations/member_forms.py": [
         T + "test_forms.py",
         T + "test_signup.py",
         T + "test_signup_rules.py",

@@ -194,6 +194,16 @@ class Attendee(ManageLink):
         _("status"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
     )
     created_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
+    # Presence on the evening: set at the door (check-in), kept for the evaluation.
+    checked_in_at = models.DateTimeField(_("aanwezig gemeld op"), null=True, blank=True)
+    checked_in_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("aanwezig gemeld door"),
+    )
 
     objects = AttendeeQuerySet.as_manager()
 

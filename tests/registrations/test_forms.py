@@ -12,14 +12,8 @@ from pytest_django.asserts import assertContains
 
 from registrations.availability import sessions_with_seats, with_seat_counts
 from registrations.error_summary import error_summary
-from registrations.forms import (
-    STARTED_SALT,
-    AttendeeForm,
-    ChangeSessionForm,
-    SignupForm,
-    attendee_formset_class,
-    new_started_token,
-)
+from registrations.forms import STARTED_SALT, SignupForm, new_started_token
+from registrations.member_forms import AttendeeForm, ChangeSessionForm, attendee_formset_class
 from registrations.models import Attendee
 from tests.factories import AttendeeFactory, ThemeSessionFactory
 from tests.signup_posts import row_counts, signup_data, signup_url
