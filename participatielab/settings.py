@@ -290,6 +290,7 @@ MANAGE_LINK_VIEWS = [
     "registrations:cancel_all",
     "registrations:member_change_session",
     "registrations:member_cancel",
+    "registrations:evaluation",
 ]
 # POSTs allowed per window, "count/seconds", counted per client address ("address") or per
 # URL argument (e.g. "token": one manage link). Beyond it a friendly 429. Counts are kept in

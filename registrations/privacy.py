@@ -7,7 +7,8 @@ to several people, and erasing one of them leaves the others as they are.
 
 Organisations, head counts, statuses and amounts stay for reporting; names, addresses, phone
 numbers, remarks and dietary wishes go, and so do the addresses, names and errors in the mail
-outbox (a mail not yet sent is dropped).
+outbox (a mail not yet sent is dropped) and the open answers of the evaluation (its marks,
+yes/no answers and themes stay).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from registrations.evaluation import anonymise_responses
 from registrations.models import (
     Attendee,
     MailKind,
@@ -196,6 +198,8 @@ def _anonymise_attendee(attendee: Attendee) -> None:
     attendee.dietary_wishes = ""
     attendee.manage_secret = ""  # their own link stops working
     attendee.save(update_fields=["name", "name_key", "email", "dietary_wishes", "manage_secret"])
+    # Their evaluation keeps its marks; open answers and the link go.
+    anonymise_responses(attendees=[attendee], now=timezone.now())
 
 
 def _anonymise_contact(registration: Registration) -> None:

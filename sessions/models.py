@@ -17,7 +17,8 @@ from sessions.phones import phone_uri, validate_phone
 
 # Paths directly under the site root that an event slug may not take.
 RESERVED_SLUGS = frozenset(
-    {"admin", "static", "media", "i18n", "taal", "privacy", "healthz", "aanmelding", "favicon.ico"}
+    {"admin", "static", "media", "i18n", "taal", "privacy", "healthz", "aanmelding"}
+    | {"evaluatie", "favicon.ico"}
 )
 
 DEFAULT_PRICE_TIERS = {1: Decimal("50.00"), 2: Decimal("85.00"), 3: Decimal("100.00")}

@@ -4,6 +4,13 @@ the mails about them (the outbox).
 One module per concern; every model is importable from `registrations.models`.
 """
 
+from registrations.models.evaluation import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    QuestionKind,
+)
 from registrations.models.mail import MailKind, MailStatus, OutboxMail, OutboxMailQuerySet
 from registrations.models.names import normalise_name, person_key
 from registrations.models.organisations import Invoice, Organisation, OrganisationQuerySet
@@ -21,6 +28,10 @@ __all__ = [
     "LOOKUP_LENGTH",
     "Attendee",
     "AttendeeQuerySet",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
     "Invoice",
     "MailKind",
     "MailStatus",
@@ -28,6 +39,7 @@ __all__ = [
     "OrganisationQuerySet",
     "OutboxMail",
     "OutboxMailQuerySet",
+    "QuestionKind",
     "Registration",
     "Status",
     "new_lookup",
