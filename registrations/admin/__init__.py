@@ -2,6 +2,7 @@
 
 from registrations.admin import (
     attendees,
+    evaluation,
     events,
     invoices,
     mail,
@@ -9,4 +10,12 @@ from registrations.admin import (
     registrations,
 )
 
-__all__ = ["attendees", "events", "invoices", "mail", "organisations", "registrations"]
+__all__ = [
+    "attendees",
+    "evaluation",
+    "events",
+    "invoices",
+    "mail",
+    "organisations",
+    "registrations",
+]
