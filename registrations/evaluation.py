@@ -147,16 +147,7 @@ def queue_evaluation(*, registration_id: int, evaluation: Evaluation, present_on
         members = registration.attendees.filter(status=Status.CONFIRMED).order_by("pk")
         if present_only:
             members = members.filter(checked_in_at__isnull=False)
-        have_link = set(
-            EvaluationResponse.objects.filter(attendee__in=members).values_list(
-                "attendee_id", flat=True
-            )
-        )
-        EvaluationResponse.objects.bulk_create(
-            EvaluationResponse(evaluation=evaluation, attendee=member, session_id=member.session_id)
-            for member in members
-            if member.pk not in have_link
-        )
+        create_links(evaluation=evaluation, members=members)
         mailed = set(
             registration.mails.filter(kind=MailKind.EVALUATION)
             .annotate(address=Lower("recipient"))
@@ -173,6 +164,20 @@ def queue_evaluation(*, registration_id: int, evaluation: Evaluation, present_on
                 )
             )
         )
+
+
+def create_links(*, evaluation: Evaluation, members: QuerySet[Attendee]) -> None:
+    """Give each of these board members an evaluation link, unless they have one."""
+    have_link = set(
+        EvaluationResponse.objects.filter(attendee__in=members).values_list(
+            "attendee_id", flat=True
+        )
+    )
+    EvaluationResponse.objects.bulk_create(
+        EvaluationResponse(evaluation=evaluation, attendee=member, session_id=member.session_id)
+        for member in members
+        if member.pk not in have_link
+    )
 
 
 @dataclass(frozen=True)
