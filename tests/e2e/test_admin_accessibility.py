@@ -6,7 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from registrations.management.demo_past import PAST_SLUG
 from registrations.models import Attendee
+from sessions.models import Event
 
 USERNAME = "adviseur"
 PASSWORD = "kasteel-rhijnauwen-2017"
@@ -42,6 +44,7 @@ def staff_pages(event) -> dict[str, str]:
     attendee = Attendee.objects.get(email="karin@example.org")
     lookup = reverse("admin:registrations_registration_personal_data")
     organisation = attendee.organisation
+    past = Event.objects.get(slug=PAST_SLUG)
     return {
         "event change": reverse("admin:theme_sessions_event_change", args=[event.pk]),
         "event add": reverse("admin:theme_sessions_event_add"),
@@ -56,6 +59,13 @@ def staff_pages(event) -> dict[str, str]:
             "admin:registrations_organisation_merge", args=[organisation.pk]
         ),
         "session change": reverse("admin:theme_sessions_themesession_change", args=[session.pk]),
+        # The demo's past lab, with answers: results with their charts, and (read-only
+        # questions) its evaluation's change page; the open lab's page before any set-up.
+        "evaluation results": reverse("admin:theme_sessions_event_evaluation", args=[past.pk]),
+        "evaluation settings": reverse(
+            "admin:registrations_evaluation_change", args=[past.evaluation.pk]
+        ),
+        "evaluation not set up": reverse("admin:theme_sessions_event_evaluation", args=[event.pk]),
     }
 
 
