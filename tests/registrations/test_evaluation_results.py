@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains
@@ -240,3 +241,15 @@ def test_results_page_queries_do_not_grow(adviser_client, django_assert_num_quer
     # Act / Assert
     with django_assert_num_queries(15):
         adviser_client.get(url)
+
+
+def test_dashboard_include_shows_the_last_labs(lab):
+    # Act
+    html = render_to_string(
+        "admin/registrations/dashboard/_evaluation.html", {"evaluation": dashboard_evaluation()}
+    )
+
+    # Assert
+    assert "Participatielab voorjaar" in html
+    assert "3 / 5 (60%)" in html
+    assert reverse("admin:theme_sessions_event_evaluation", args=[lab.pk]) in html
