@@ -23,6 +23,7 @@ from django.utils import timezone
 from registrations.evaluation import anonymise_responses
 from registrations.models import (
     Attendee,
+    EvaluationAnswer,
     MailKind,
     MailStatus,
     Organisation,
@@ -110,6 +111,20 @@ def personal_data_of(*, email: str = "", organisation: str = "", name: str = "")
                 "signed_up_at": a.created_at.isoformat(),
             }
             for a in members
+        ],
+        "evaluation": [
+            {
+                "event": str(a.response.evaluation.event),
+                "question": a.question.text,
+                "mark": a.mark,
+                "yes_no": a.yes_no,
+                "text": a.text,
+                "themes": a.themes,
+                "name_may_be_shown": a.response.show_name,
+            }
+            for a in EvaluationAnswer.objects.filter(response__attendee__in=members)
+            .select_related("question", "response__evaluation__event")
+            .order_by("pk")
         ],
         "mails": [
             {

@@ -11,7 +11,7 @@ from django.utils import timezone
 from registrations.evaluation import Answer, evaluation_for, save_answers
 from registrations.evaluation_results import event_results
 from registrations.models import EvaluationAnswer, EvaluationResponse
-from registrations.privacy import erase_personal_data
+from registrations.privacy import erase_personal_data, personal_data_of
 from tests.factories import AttendeeFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +78,15 @@ def test_erasing_a_person_empties_their_open_answers(answered):
     texts = list(EvaluationAnswer.objects.exclude(text="").values_list("text", flat=True))
     assert texts == []
     assert EvaluationAnswer.objects.filter(mark=8).count() == 1
+
+
+def test_personal_data_export_lists_the_evaluation_answers(answered):
+    # Act
+    found = personal_data_of(
+        organisation=answered.attendee.organisation.name, name="Anna Voorbeeld"
+    )
+
+    # Assert
+    texts = [(a["question"], a["mark"], a["text"]) for a in found["evaluation"]]
+    assert ("Welk cijfer geeft u deze avond?", 8, "") in texts
+    assert ("Wat vond u het nuttigst?", None, "Anna vond de sessie van Bram fijn.") in texts
