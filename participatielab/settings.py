@@ -290,7 +290,6 @@ MANAGE_LINK_VIEWS = [
     "registrations:cancel_all",
     "registrations:member_change_session",
     "registrations:member_cancel",
-    "registrations:evaluation",
 ]
 # POSTs allowed per window, "count/seconds", counted per client address ("address") or per
 # URL argument (e.g. "token": one manage link). Beyond it a friendly 429. Counts are kept in
@@ -315,6 +314,12 @@ RATE_LIMITS = {
         "views": MANAGE_LINK_VIEWS,
         "per": "address",
         "rate": os.environ.get("MANAGE_ADDRESS_RATE_LIMIT", "30/3600"),
+    },
+    # Answers sent through one evaluation link, as many as changes through a manage link.
+    "evaluation-link": {
+        "views": ["registrations:evaluation"],
+        "per": "token",
+        "rate": os.environ.get("MANAGE_LINK_RATE_LIMIT", "10/3600"),
     },
 }
 # A sign-up sent sooner than this after the form was shown is refused (bots are fast); each

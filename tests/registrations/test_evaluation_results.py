@@ -7,7 +7,7 @@ import io
 import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.evaluation import Answer, evaluation_for, save_answers
@@ -16,6 +16,13 @@ from registrations.models import EvaluationResponse
 from tests.factories import AttendeeFactory, EventFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _dutch():
+    """Results are read in Dutch here, whatever language an earlier test's request left on."""
+    with translation.override("nl"):
+        yield
 
 
 def past_lab(days_ago: int = 2, title: str = "Participatielab voorjaar"):
