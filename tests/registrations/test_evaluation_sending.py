@@ -152,3 +152,16 @@ def test_default_questions_made_once(lab):
     assert first == again
     kinds = list(first.questions.values_list("kind", flat=True))
     assert kinds == ["mark", "session_mark", "text", "text", "themes", "yes_no"]
+
+
+def test_mail_in_the_sign_ups_language(lab, send_queued_mail, mailoutbox):
+    # Arrange
+    lab.registrations.update(language="en")
+
+    # Act
+    queue_due_evaluations()
+    send_queued_mail()
+
+    # Assert
+    assert {mail.subject for mail in mailoutbox} == {f"How was it? Your opinion on {lab.title}"}
+    assert all("You can change your answers until" in mail.body for mail in mailoutbox)
