@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.models import Registration
+from registrations.unsubscribe import unsubscribe_url
+from sessions.models import Announcement
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import event_url, signup_url
@@ -81,6 +83,7 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "id": user_id,
         "code": "en",
         "name": EXAMPLE_IMAGE,
+        "pk": Announcement.objects.get_or_create(theme="Bestuur", when="najaar 2027")[0].pk,
     }
     urls = []
     for route, name, params in walk_patterns(get_resolver().url_patterns):
@@ -91,6 +94,8 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         kwargs = {p: values[p] for p in params}
         if name.startswith("registrations:member"):  # a board member's own link
             kwargs["token"] = attendee.token
+        if name == "registrations:unsubscribe":  # the link in an invitation
+            kwargs["token"] = unsubscribe_url("karin@example.org").rstrip("/").rsplit("/", 1)[1]
         urls.append((route, reverse(name, kwargs=kwargs)))
     return urls
 
