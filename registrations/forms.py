@@ -69,6 +69,15 @@ class SignupForm(forms.Form):
             "als u van de wachtlijst komt."
         ),
     )
+    # The opt-out offered where the address is collected (see README, "Invitations").
+    no_invitations = forms.BooleanField(
+        label=_("Geen uitnodigingen voor volgende Participatielabs"),
+        required=False,
+        help_text=_(
+            "Wij nodigen organisaties die eerder kwamen uit voor een volgend Participatielab. "
+            "Vink dit aan als u dat niet wilt."
+        ),
+    )
     consent = forms.BooleanField(
         label=_("Ik ga akkoord met de verwerking van deze gegevens volgens de privacyverklaring."),
         error_messages={"required": _("Geef toestemming om u aan te kunnen melden.")},

@@ -179,6 +179,7 @@ def process_signup(
             remarks=form.cleaned_data["remarks"],
             attendees=formset.attendee_data(),
             wait_as_group=form.cleaned_data["wait_as_group"],
+            no_invitations=form.cleaned_data["no_invitations"],
             privacy_version=settings.PRIVACY_STATEMENT_VERSION,
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             by_staff=by_staff,

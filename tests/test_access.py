@@ -170,6 +170,7 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:theme_sessions_event_export",
         "admin:theme_sessions_event_session_export",
         "admin:theme_sessions_event_presence_list",
+        "admin:theme_sessions_event_invite",
         "admin:registrations_registration_personal_data",
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
