@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.availability import with_seat_counts
-from registrations.campaign_pages import invite
+from registrations.campaign_pages import invite, mail_attendees
 from registrations.exports import csv_response, flavour_from_request
 from registrations.forms import StaffSignupForm
 from registrations.invoices import money_totals
@@ -52,6 +52,7 @@ def event_urls(admin_site: admin.AdminSite) -> list[URLPattern]:
         ),
         path("<int:event_id>/export/", wrap(export_event), name="theme_sessions_event_export"),
         path("<int:event_id>/uitnodigen/", wrap(invite), name="theme_sessions_event_invite"),
+        path("<int:event_id>/bericht/", wrap(mail_attendees), name="theme_sessions_event_mailing"),
         path(
             "<int:event_id>/sessie/<int:session_id>/export/",
             wrap(export_session),

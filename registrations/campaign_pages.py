@@ -22,10 +22,12 @@ from registrations.invitations import (
     invitation_recipients,
     send_invitations,
 )
-from registrations.models import Invitation, MailKind, OutboxMail
-from sessions.models import Event
+from registrations.mailings import mailing_reach, send_mailing, unsaved_mail
+from registrations.models import Invitation, Mailing, MailingAudience, MailKind, OutboxMail
+from sessions.models import Event, ThemeSession
 
 INVITE_PERMISSION = "registrations.add_invitation"
+MAILING_PERMISSION = "registrations.add_mailing"
 
 
 class InviteForm(forms.Form):
@@ -119,3 +121,77 @@ def invite(request: HttpRequest, event_id: int) -> HttpResponse:
         "already": Invitation.objects.filter(event=event).count(),
     }
     return render(request, "admin/registrations/event/invite.html", context)
+
+
+class MailingForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Aan"),
+        choices=MailingAudience.choices,
+        initial=MailingAudience.ATTENDEES,
+        widget=forms.RadioSelect,
+    )
+    session = forms.ModelChoiceField(
+        label=gettext_lazy("Themasessie"),
+        queryset=None,
+        required=False,
+        help_text=gettext_lazy("Alleen bij ‘de deelnemers van één sessie’."),
+    )
+    subject = forms.CharField(label=gettext_lazy("Onderwerp"), max_length=150)
+    body = forms.CharField(
+        label=gettext_lazy("Bericht"), max_length=10000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+
+    def __init__(self, *args, event: Event, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["session"].queryset = ThemeSession.objects.filter(event=event)
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        if cleaned.get("audience") == MailingAudience.SESSION and not cleaned.get("session"):
+            self.add_error(
+                "session",
+                forms.ValidationError(gettext_lazy("Kies de sessie."), code="no_session"),
+            )
+        return cleaned
+
+
+def mail_attendees(request: HttpRequest, event_id: int) -> HttpResponse:
+    """Write to an event's attendees, one session, the waiting list or the contact persons."""
+    if not request.user.has_perm(MAILING_PERMISSION):
+        raise PermissionDenied
+    event = get_object_or_404(Event, pk=event_id)
+    form = MailingForm(request.POST or None, event=event)
+    context = page_context(
+        request, event, _("Bericht aan deelnemers van %(title)s") % {"title": event}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if "send" in request.POST:
+            mailing = send_mailing(
+                event=event,
+                audience=data["audience"],
+                session=data["session"],
+                subject=data["subject"],
+                body=data["body"],
+                sent_by=request.user,
+            )
+            messages.success(
+                request,
+                _("%(count)d e-mail(s) in de wachtrij gezet.") % {"count": mailing.mails.count()},
+            )
+            return redirect("admin:registrations_mailing_change", mailing.pk)
+        reach = mailing_reach(event=event, audience=data["audience"], session=data["session"])
+        draft = Mailing(
+            event=event, audience=data["audience"], subject=data["subject"], body=data["body"]
+        )
+        context |= {
+            "reach": reach,
+            "people": sum(len(r.names) for r in reach),
+            "preview": shown_mail(
+                campaign_mails.mailing_message(unsaved_mail(draft, reach[0].address), draft)
+            )
+            if reach
+            else None,
+        }
+    context["form"] = form
+    return render(request, "admin/registrations/event/mail_attendees.html", context)

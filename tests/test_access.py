@@ -171,6 +171,7 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:theme_sessions_event_session_export",
         "admin:theme_sessions_event_presence_list",
         "admin:theme_sessions_event_invite",
+        "admin:theme_sessions_event_mailing",
         "admin:registrations_registration_personal_data",
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
@@ -258,6 +259,11 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "view_outboxmail",
         "change_outboxmail",
         "export_personal_data",
+        "view_invitation",
+        "add_invitation",
+        "view_mailing",
+        "add_mailing",
+        "view_subscriber",
     }
 
 
