@@ -27,6 +27,7 @@ from registrations.invoices import money_totals
 from registrations.models import Attendee, Invoice, Registration, Status
 from registrations.organisations import event_organisations, likely_duplicates
 from registrations.privacy import erase_personal_data, personal_data_of
+from registrations.results import lab_results
 from registrations.views import process_signup, signup_context
 from sessions.models import Event, ThemeSession
 
@@ -117,6 +118,7 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         .order_by("week"),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "lab_results": lab_results([event]),
         # Names that differ only in "e.o.", punctuation or a typo: one organisation, one bill?
         "duplicates": likely_duplicates(event_organisations(event)),
     }
