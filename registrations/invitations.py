@@ -165,3 +165,15 @@ def forget_invitations_before(cutoff: datetime.date) -> int:
         )
         count, _ = old.delete()
     return count
+
+
+def forget_addresses(addresses: Iterable[str]) -> None:
+    """Delete the notify-me rows and invitations of erased addresses; empty their mails."""
+    wanted = [normalise_address(a) for a in addresses if a]
+    invitations = Invitation.objects.annotate(address=Lower("email")).filter(address__in=wanted)
+    ids = list(invitations.values_list("pk", flat=True))
+    OutboxMail.objects.filter(kind=MailKind.INVITATION, params__invitation__in=ids).update(
+        recipient=""
+    )
+    invitations.delete()
+    Subscriber.objects.annotate(address=Lower("email")).filter(address__in=wanted).delete()

@@ -18,6 +18,7 @@ from registrations.models import (
     Subscriber,
     address_hash,
 )
+from registrations.privacy import erase_personal_data
 from registrations.unsubscribe import unsubscribe
 from sessions.models import Announcement
 from tests.factories import EventFactory, ThemeSessionFactory
@@ -155,3 +156,22 @@ def test_the_opt_out_ticked_on_the_form_is_stored(client, event):
 
     assert response.status_code == 302
     assert Registration.objects.get().no_invitations
+
+
+def test_erasing_a_person_forgets_their_invitations_and_notify_me(event, history):
+    # Arrange
+    _older, newer = history
+    send_invitations(event=event, recipients=invitation_recipients(event=event))
+    announcement = Announcement.objects.create(theme="Bestuur", when="najaar")
+    Subscriber.objects.create(
+        announcement=announcement, email="west@example.org", address_hash=address_hash("west")
+    )
+    west = newer.registrations.get(contact_email="west@example.org")
+
+    # Act
+    erase_personal_data(contacts=[west.pk])
+
+    # Assert
+    assert list(Invitation.objects.values_list("email", flat=True)) == ["OOST@example.org"]
+    assert not Subscriber.objects.exists()
+    assert not OutboxMail.objects.filter(recipient__iexact="west@example.org").exists()
