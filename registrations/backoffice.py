@@ -20,12 +20,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.availability import with_seat_counts
+from registrations.campaign_pages import invite, mail_attendees
 from registrations.exports import csv_response, flavour_from_request
 from registrations.forms import StaffSignupForm
 from registrations.invoices import money_totals
 from registrations.models import Attendee, Invoice, Registration, Status
 from registrations.organisations import event_organisations, likely_duplicates
 from registrations.privacy import erase_personal_data, personal_data_of
+from registrations.results import lab_results
 from registrations.views import process_signup, signup_context
 from sessions.models import Event, ThemeSession
 
@@ -50,6 +52,8 @@ def event_urls(admin_site: admin.AdminSite) -> list[URLPattern]:
             name="theme_sessions_event_signup",
         ),
         path("<int:event_id>/export/", wrap(export_event), name="theme_sessions_event_export"),
+        path("<int:event_id>/uitnodigen/", wrap(invite), name="theme_sessions_event_invite"),
+        path("<int:event_id>/bericht/", wrap(mail_attendees), name="theme_sessions_event_mailing"),
         path(
             "<int:event_id>/sessie/<int:session_id>/export/",
             wrap(export_session),
@@ -114,6 +118,7 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         .order_by("week"),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "lab_results": lab_results([event]),
         # Names that differ only in "e.o.", punctuation or a typo: one organisation, one bill?
         "duplicates": likely_duplicates(event_organisations(event)),
     }

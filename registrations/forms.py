@@ -69,6 +69,15 @@ class SignupForm(forms.Form):
             "als u van de wachtlijst komt."
         ),
     )
+    # The opt-out offered where the address is collected (see README, "Invitations").
+    no_invitations = forms.BooleanField(
+        label=_("Geen uitnodigingen voor volgende Participatielabs"),
+        required=False,
+        help_text=_(
+            "Wij nodigen organisaties die eerder kwamen uit voor een volgend Participatielab. "
+            "Vink dit aan als u dat niet wilt."
+        ),
+    )
     consent = forms.BooleanField(
         label=_("Ik ga akkoord met de verwerking van deze gegevens volgens de privacyverklaring."),
         error_messages={"required": _("Geef toestemming om u aan te kunnen melden.")},
@@ -89,42 +98,48 @@ class SignupForm(forms.Form):
         cleaned = super().clean()
         if not self.check_for_bots:
             return cleaned
-        if cleaned.get("website"):
-            raise ValidationError(
-                _("Uw aanmelding kon niet worden verwerkt. Neem contact op met Atrivé."),
-                code="honeypot",
-            )
-        if not settings.SIGNUP_MIN_SECONDS:
-            return cleaned
-        started = cleaned.get("started") or ""
-        # A form shown again gets a fresh moment: each token is good for one sending.
-        self.data = self.data.copy()
-        self.data["started"] = new_started_token()
-        if not self._shown_long_enough(started):
-            raise ValidationError(
-                _(
-                    "Dat ging wel heel snel. Controleer uw gegevens en verstuur het formulier "
-                    "nog een keer."
-                ),
-                code="too_fast",
-            )
-        if not use_once(started, STARTED_MAX_AGE):
-            raise ValidationError(
-                _(
-                    "Dit formulier is al een keer verstuurd. Kijk in uw e-mail of uw aanmelding "
-                    "binnen is; zo niet, verstuur het formulier dan nog een keer."
-                ),
-                code="sent_before",
-            )
-        return cleaned
+        return guard_against_bots(self, cleaned)
 
-    @staticmethod
-    def _shown_long_enough(started: str) -> bool:
-        try:
-            shown_at = float(signing.loads(started, salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
-        except (signing.BadSignature, TypeError, ValueError):
-            return False
-        return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
+
+def guard_against_bots(form: forms.Form, cleaned: dict) -> dict:
+    """Refuse a form whose hidden field is filled, sent too fast, or sent before."""
+    if cleaned.get("website"):
+        raise ValidationError(
+            _("Uw aanmelding kon niet worden verwerkt. Neem contact op met Atrivé."),
+            code="honeypot",
+        )
+    if not settings.SIGNUP_MIN_SECONDS:
+        return cleaned
+    started = cleaned.get("started") or ""
+    # A form shown again gets a fresh moment: each token is good for one sending.
+    form.data = form.data.copy()
+    form.data["started"] = new_started_token()
+    if not shown_long_enough(started):
+        raise ValidationError(
+            _(
+                "Dat ging wel heel snel. Controleer uw gegevens en verstuur het formulier "
+                "nog een keer."
+            ),
+            code="too_fast",
+        )
+    if not use_once(started, STARTED_MAX_AGE):
+        raise ValidationError(
+            _(
+                "Dit formulier is al een keer verstuurd. Kijk in uw e-mail of uw aanmelding "
+                "binnen is; zo niet, verstuur het formulier dan nog een keer."
+            ),
+            code="sent_before",
+        )
+    return cleaned
+
+
+def shown_long_enough(started: str) -> bool:
+    """Tell whether the signed moment the form was shown is genuine and long enough ago."""
+    try:
+        shown_at = float(signing.loads(started, salt=STARTED_SALT, max_age=STARTED_MAX_AGE))
+    except (signing.BadSignature, TypeError, ValueError):
+        return False
+    return time.time() - shown_at >= settings.SIGNUP_MIN_SECONDS
 
 
 class StaffSignupForm(SignupForm):
@@ -135,3 +150,20 @@ class StaffSignupForm(SignupForm):
         label=_("De contactpersoon is gewezen op de privacyverklaring en stemt in."),
         error_messages=SignupForm.base_fields["consent"].error_messages,
     )
+
+
+class NotifyForm(forms.Form):
+    """An address to hear when sign-up for an announced lab opens, with the same bot guards."""
+
+    email = forms.EmailField(
+        label=_("Uw e-mailadres"),
+        max_length=254,
+        validators=[validate_email_domain],
+        help_text=_("U krijgt eerst een e-mail om uw adres te bevestigen."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    website = SignupForm.base_fields["website"]
+    started = SignupForm.base_fields["started"]
+
+    def clean(self) -> dict:
+        return guard_against_bots(self, super().clean())

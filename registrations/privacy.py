@@ -19,6 +19,7 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from registrations.invitations import forget_addresses
 from registrations.models import (
     Attendee,
     MailKind,
@@ -171,6 +172,7 @@ def erase_personal_data(*, contacts: Iterable[int] = (), attendees: Iterable[int
             _anonymise_contact(registration)
             registration.save()
             changed += 1
+        forget_addresses(set().union(*erased.values()) - addresses_still_used(erased))
         for registration_id, addresses in erased.items():
             changed += _anonymise_mails(
                 mails_to(addresses - addresses_in_use(registration_id)).filter(
@@ -178,6 +180,11 @@ def erase_personal_data(*, contacts: Iterable[int] = (), attendees: Iterable[int
                 )
             )
     return changed
+
+
+def addresses_still_used(erased: dict[int, set[str]]) -> set[str]:
+    """Return the erased addresses someone in those sign-ups still uses (a shared address)."""
+    return set().union(*(addresses & addresses_in_use(pk) for pk, addresses in erased.items()))
 
 
 def addresses_in_use(registration_id: int) -> set[str]:

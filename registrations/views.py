@@ -27,7 +27,7 @@ from registrations.member_forms import BaseAttendeeFormSet, attendee_formset_cla
 from registrations.models import Organisation, Registration
 from registrations.signup import register_group
 from sessions.calendar import calendar_file
-from sessions.models import Event, ThemeSession
+from sessions.models import Announcement, Event, ThemeSession
 
 FORMSET_PREFIX = "members"
 
@@ -42,8 +42,14 @@ def get_public_event(request: HttpRequest, slug: str) -> Event:
 
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
+    """List the open and coming labs first, then the labs announced without a date."""
     events = list(Event.objects.upcoming().order_by("date", "start_time"))
-    return render(request, "registrations/event_list.html", {"events": events})
+    announcements = list(Announcement.objects.shown())
+    return render(
+        request,
+        "registrations/event_list.html",
+        {"events": events, "announcements": announcements},
+    )
 
 
 @require_safe
@@ -173,6 +179,7 @@ def process_signup(
             remarks=form.cleaned_data["remarks"],
             attendees=formset.attendee_data(),
             wait_as_group=form.cleaned_data["wait_as_group"],
+            no_invitations=form.cleaned_data["no_invitations"],
             privacy_version=settings.PRIVACY_STATEMENT_VERSION,
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             by_staff=by_staff,

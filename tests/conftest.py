@@ -5,10 +5,12 @@ import signal
 
 import hypothesis
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from participatielab.limits import LIMITS_CACHE
 from registrations.signup import AttendeeData, register_group
@@ -68,6 +70,14 @@ def _plain_static_files(settings):
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Store uploaded images in a folder of the test's own, never in the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _dutch_after_each_test():
+    """Speak Dutch again after a test whose requests chose English: the language middleware
+    activates a request's language and leaves it, so it would carry over to the next test."""
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.models import Registration
+from registrations.unsubscribe import unsubscribe_url
+from sessions.models import Announcement
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import event_url, signup_url
@@ -81,6 +83,7 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "id": user_id,
         "code": "en",
         "name": EXAMPLE_IMAGE,
+        "pk": Announcement.objects.get_or_create(theme="Bestuur", when="najaar 2027")[0].pk,
     }
     urls = []
     for route, name, params in walk_patterns(get_resolver().url_patterns):
@@ -91,6 +94,8 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         kwargs = {p: values[p] for p in params}
         if name.startswith("registrations:member"):  # a board member's own link
             kwargs["token"] = attendee.token
+        if name == "registrations:unsubscribe":  # the link in an invitation
+            kwargs["token"] = unsubscribe_url("karin@example.org").rstrip("/").rsplit("/", 1)[1]
         urls.append((route, reverse(name, kwargs=kwargs)))
     return urls
 
@@ -165,6 +170,8 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:theme_sessions_event_export",
         "admin:theme_sessions_event_session_export",
         "admin:theme_sessions_event_presence_list",
+        "admin:theme_sessions_event_invite",
+        "admin:theme_sessions_event_mailing",
         "admin:registrations_registration_personal_data",
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
@@ -252,6 +259,11 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "view_outboxmail",
         "change_outboxmail",
         "export_personal_data",
+        "view_invitation",
+        "add_invitation",
+        "view_mailing",
+        "add_mailing",
+        "view_subscriber",
     }
 
 

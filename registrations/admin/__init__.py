@@ -2,6 +2,7 @@
 
 from registrations.admin import (
     attendees,
+    campaigns,
     events,
     invoices,
     mail,
@@ -9,4 +10,4 @@ from registrations.admin import (
     registrations,
 )
 
-__all__ = ["attendees", "events", "invoices", "mail", "organisations", "registrations"]
+__all__ = ["attendees", "campaigns", "events", "invoices", "mail", "organisations", "registrations"]

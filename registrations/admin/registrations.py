@@ -109,6 +109,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         "organisation_display",
         "status_display",
         "wait_as_group",
+        "no_invitations",
         "contact_name",
         "contact_email",
         "contact_phone",

@@ -4,7 +4,22 @@ the mails about them (the outbox).
 One module per concern; every model is importable from `registrations.models`.
 """
 
-from registrations.models.mail import MailKind, MailStatus, OutboxMail, OutboxMailQuerySet
+from registrations.models.campaigns import (
+    Invitation,
+    Mailing,
+    MailingAudience,
+    Subscriber,
+    Suppression,
+    address_hash,
+    normalise_address,
+)
+from registrations.models.mail import (
+    CAMPAIGN_KINDS,
+    MailKind,
+    MailStatus,
+    OutboxMail,
+    OutboxMailQuerySet,
+)
 from registrations.models.names import normalise_name, person_key
 from registrations.models.organisations import Invoice, Organisation, OrganisationQuerySet
 from registrations.models.signups import (
@@ -18,20 +33,28 @@ from registrations.models.signups import (
 )
 
 __all__ = [
+    "CAMPAIGN_KINDS",
     "LOOKUP_LENGTH",
     "Attendee",
     "AttendeeQuerySet",
+    "Invitation",
     "Invoice",
     "MailKind",
     "MailStatus",
+    "Mailing",
+    "MailingAudience",
     "Organisation",
     "OrganisationQuerySet",
     "OutboxMail",
     "OutboxMailQuerySet",
     "Registration",
     "Status",
+    "Subscriber",
+    "Suppression",
+    "address_hash",
     "new_lookup",
     "new_secret",
+    "normalise_address",
     "normalise_name",
     "person_key",
 ]

@@ -111,6 +111,10 @@ class Registration(ManageLink):
     # The group chose to wait as a whole when the evening had too few places: its waiting
     # members move in together, or not at all.
     wait_as_group = models.BooleanField(_("wacht als groep"), default=False)
+    # The opt-out offered where the address is collected: never invited to a next lab.
+    no_invitations = models.BooleanField(
+        _("geen uitnodigingen voor volgende Participatielabs"), default=False
+    )
     # When the mail that says how the sign-up stands (confirmation, waiting list, "there is a
     # place") reached the contact person; written by the outbox, emptied when it is out of date.
     confirmation_sent_at = models.DateTimeField(

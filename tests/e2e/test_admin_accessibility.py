@@ -56,6 +56,8 @@ def staff_pages(event) -> dict[str, str]:
             "admin:registrations_organisation_merge", args=[organisation.pk]
         ),
         "session change": reverse("admin:theme_sessions_themesession_change", args=[session.pk]),
+        "invite": reverse("admin:theme_sessions_event_invite", args=[event.pk]),
+        "message to attendees": reverse("admin:theme_sessions_event_mailing", args=[event.pk]),
     }
 
 
