@@ -25,6 +25,7 @@ from registrations.forms import StaffSignupForm
 from registrations.invoices import money_totals
 from registrations.models import Attendee, Invoice, Registration, Status
 from registrations.organisations import event_organisations, likely_duplicates
+from registrations.presence import check_in
 from registrations.privacy import erase_personal_data, personal_data_of
 from registrations.views import process_signup, signup_context
 from sessions.models import Event, ThemeSession
@@ -128,17 +129,21 @@ def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
     form, formset, registration = process_signup(
         request, event, sessions, by_staff=True, form_class=StaffSignupForm
     )
+    walk_in = "loper" in request.GET
     if registration is not None:
         messages.success(
             request,
             _("Aanmelding van %(organisation)s ingevoerd.")
             % {"organisation": registration.organisation},
         )
+        if walk_in:  # they stand at the door: present at once
+            for attendee in registration.attendees.confirmed():
+                check_in(event=event, attendee_id=attendee.pk, by=request.user)
+            return redirect("admin:theme_sessions_event_check_in", event.pk)
         return redirect("admin:registrations_registration_change", registration.pk)
-    context = admin_context(
-        request, event, _("Aanmelding invoeren voor %(title)s") % {"title": event}
-    )
-    context |= signup_context(event, sessions, form, formset)
+    title = _("Loper aan de deur toevoegen") if walk_in else _("Aanmelding per telefoon")
+    context = admin_context(request, event, f"{title}: {event}")
+    context |= signup_context(event, sessions, form, formset) | {"walk_in": walk_in}
     return render(request, "admin/registrations/event/signup.html", context)
 
 

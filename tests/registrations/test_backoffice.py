@@ -24,7 +24,11 @@ def event_page_url(name, event):
 def phoned_in(members, **fields):
     """Return what staff post for a sign-up taken by phone: the public form's fields."""
     return signup_data(
-        members, contact_phone="030 123 45 67", remarks="Belde op maandag.", **fields
+        members,
+        contact_phone="030 123 45 67",
+        remarks="Belde op maandag.",
+        send_confirmation="on",
+        **fields,
     )
 
 
