@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from participatielab import views
+from registrations.dashboard import dashboard
 
 admin.site.site_header = _("Participatielab – beheer")
 admin.site.site_title = _("Participatielab beheer")
@@ -12,6 +13,8 @@ admin.site.index_title = _("Bijeenkomsten, aanmeldingen en betalingen")
 urlpatterns = [
     path("healthz", views.ready, name="healthz"),
     path("healthz/live", views.live, name="healthz_live"),
+    # The admin's home is the dashboard of the coming labs; it answers before the admin's index.
+    path("admin/", admin.site.admin_view(dashboard), name="dashboard"),
     path("admin/", admin.site.urls),
     path("taal/<str:code>/", views.choose_language, name="choose_language"),
 ]
