@@ -17,7 +17,6 @@ from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
-from weasyprint import CSS, HTML
 
 from registrations.backoffice import EXPORT_PERMISSION, admin_context, require_permission
 from registrations.models import Attendee
@@ -114,6 +113,10 @@ def record_presence(request: HttpRequest, event: Event) -> HttpResponse:
 @require_safe
 def badges(request: HttpRequest, event_id: int) -> HttpResponse:
     """Download name badges for everyone confirmed, as an A4 PDF with several per page."""
+    # Imported here, not at the top: WeasyPrint loads Pango and parses its own stylesheets on
+    # import (about a second), which every web process, worker and command would pay for.
+    from weasyprint import CSS, HTML
+
     require_permission(request, EXPORT_PERMISSION)
     event = get_object_or_404(Event, pk=event_id)
     html = render_to_string(
