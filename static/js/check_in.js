@@ -1,5 +1,6 @@
 // Check-in: filter the list as staff type. Without this script the search form does the same
-// on the server.
+// on the server. A tap sends the server's search along (none after filtering here), so the
+// page comes back with the whole list and an empty box, ready for the next name.
 (function () {
   "use strict";
   var box = document.querySelector("[data-check-in-search]");
@@ -14,7 +15,6 @@
       var match = words.every(function (word) { return text.indexOf(word) !== -1; });
       row.hidden = !match;
       if (match) shown += 1;
-      row.querySelector("input[name=q]").value = box.value;
     });
     if (none) none.hidden = shown > 0 || rows.length === 0;
   }
