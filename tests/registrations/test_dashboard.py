@@ -130,3 +130,21 @@ def test_dashboard_for_the_door_shows_check_in_and_desk_list_only(client, django
     ]
     assert (card.parts, response.context["mail"]) == ([], None)
     assertNotContains(response, "Te betalen")
+
+
+def test_dashboard_for_staff_without_rights_shows_no_figures_or_links(
+    client, django_user_model, sign_up, event
+):
+    # Arrange
+    sign_up(event, [("An", "an@example.org", event.sessions.first())])
+    user = django_user_model.objects.create_user("stagiair", is_staff=True)
+    client.force_login(user)
+
+    # Act
+    response = client.get(HOME)
+
+    # Assert
+    (card,) = response.context["cards"]
+    assert (card.links, card.parts) == ([], [])
+    assertNotContains(response, "Huurdersvereniging De Linde")
+    assertNotContains(response, "€")

@@ -234,3 +234,18 @@ def test_door_user_reaches_check_in_and_desk_list_and_nothing_else(door_client, 
 
     # Assert
     assert opened == dict.fromkeys(allowed, 200) | dict.fromkeys(refused, 403)
+
+
+def test_badges_come_eight_to_a_page(adviser_client, event):
+    # Arrange
+    session = event.sessions.first()
+    for n in range(9):
+        AttendeeFactory(registration__event=event, session=session, name=f"Persoon {n}")
+
+    # Act
+    response = adviser_client.get(page_url("badges", event))
+
+    # Assert
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 2
+    assert "Persoon 8" in reader.pages[1].extract_text()
