@@ -179,6 +179,11 @@ def test_walk_in_beyond_capacity_admitted_and_recorded_when_staff_choose(
     assert (wim.status, wim.checked_in_by) == (Status.CONFIRMED, adviser)
     assert OutboxMail.objects.count() == mails_before
     assert response.context["counts"] == {"present": 1, "expected": 4}
+    change_page = adviser_client.get(
+        reverse("admin:registrations_registration_change", args=[registration.pk])
+    )
+    assertContains(change_page, "Boven het maximum toegelaten door:")
+    assertContains(change_page, "adviseur")
 
 
 def test_walk_in_with_room_is_not_recorded_as_over_capacity(adviser_client, evening):
