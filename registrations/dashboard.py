@@ -93,14 +93,15 @@ CARD_PARTS = [
     ),
 ]
 
-# The pages of one lab, as (label, URL name, permission, query string).
+# The pages of one lab, as (label, name of the URL "admin:theme_sessions_event_<name>",
+# permission).
 CARD_LINKS = [
-    (gettext_lazy("Overzicht"), "overview", "registrations.view_attendee", ""),
-    (gettext_lazy("Aanmelding per telefoon"), "signup", "registrations.add_registration", ""),
-    (gettext_lazy("Inchecken"), "check_in", "registrations.check_in_attendee", ""),
-    (gettext_lazy("Desklijst"), "desk_list", "registrations.check_in_attendee", ""),
-    (gettext_lazy("Naambadges (pdf)"), "badges", "registrations.export_personal_data", ""),
-    (gettext_lazy("Export (Excel NL)"), "export", "registrations.export_personal_data", ""),
+    (gettext_lazy("Overzicht"), "overview", "registrations.view_attendee"),
+    (gettext_lazy("Aanmelding per telefoon"), "signup", "registrations.add_registration"),
+    (gettext_lazy("Inchecken"), "check_in", "registrations.check_in_attendee"),
+    (gettext_lazy("Desklijst"), "desk_list", "registrations.check_in_attendee"),
+    (gettext_lazy("Naambadges (pdf)"), "badges", "registrations.export_personal_data"),
+    (gettext_lazy("Export (Excel NL)"), "export", "registrations.export_personal_data"),
 ]
 
 
@@ -124,8 +125,8 @@ def lab_cards(user, today: datetime.date | None = None) -> list[LabCard]:
                 event=event,
                 is_past=event.date < today,
                 links=[
-                    (label, reverse(f"admin:theme_sessions_event_{name}", args=[event.pk]) + query)
-                    for label, name, _permission, query in links
+                    (label, reverse(f"admin:theme_sessions_event_{name}", args=[event.pk]))
+                    for label, name, _permission in links
                 ],
                 parts=[{"template": part.template, "data": part.data(event)} for part in parts],
             )

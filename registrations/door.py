@@ -99,8 +99,10 @@ def record_presence(request: HttpRequest, event: Event) -> HttpResponse:
     raw_id = request.POST.get("attendee", "")
     attendee = get_object_or_404(Attendee, pk=int(raw_id) if raw_id.isdigit() else 0, event=event)
     if request.POST.get("action") == "undo":
-        undo_check_in(event=event, attendee_id=attendee.pk)
-        messages.info(request, _("%(name)s is niet meer aanwezig gemeld.") % {"name": attendee})
+        if undo_check_in(event=event, attendee_id=attendee.pk):
+            messages.info(request, _("%(name)s is niet meer aanwezig gemeld.") % {"name": attendee})
+        else:
+            messages.info(request, _("%(name)s was niet aanwezig gemeld.") % {"name": attendee})
     elif check_in(event=event, attendee_id=attendee.pk, by=request.user):
         messages.success(request, _("%(name)s is aanwezig.") % {"name": attendee})
     else:

@@ -93,6 +93,20 @@ def test_check_in_marks_present_and_tap_again_undoes(door_client, evening):
     assert (anna.checked_in_at, anna.checked_in_by) == (None, None)
 
 
+def test_undo_of_someone_not_present_says_so(door_client, evening):
+    # Arrange
+    anna = Attendee.objects.get(name="Anna de Wit")
+
+    # Act
+    response = door_client.post(
+        page_url("check_in", evening), {"attendee": anna.pk, "action": "undo"}, follow=True
+    )
+
+    # Assert
+    assertContains(response, "Anna de Wit was niet aanwezig gemeld.")
+    assert response.context["counts"] == {"present": 0, "expected": 3}
+
+
 def test_check_in_records_who_and_twice_counts_once(door_client, evening):
     # Arrange
     anna = Attendee.objects.get(name="Anna de Wit")
