@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
 from pypdf import PdfReader
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.models import Attendee, OutboxMail, Registration, Status
 from tests.factories import AttendeeFactory, ThemeSessionFactory
@@ -251,8 +251,11 @@ def test_door_user_reaches_check_in_and_desk_list_and_nothing_else(door_client, 
     # Act
     opened = {url: door_client.get(url).status_code for url in allowed + refused}
 
-    # Assert
+    # Assert: and the pages link to nothing the door cannot open.
     assert opened == dict.fromkeys(allowed, 200) | dict.fromkeys(refused, 403)
+    for url in allowed:
+        changelist = reverse("admin:theme_sessions_event_changelist")
+        assertNotContains(door_client.get(url), f'href="{changelist}"')
 
 
 def test_badges_come_eight_to_a_page(adviser_client, event):
