@@ -100,6 +100,7 @@ def test_adviser_checks_in_two_people_and_adds_a_walk_in(adviser_page, demo_even
     page.wait_for_load_state("load")
     assert counts(page) == f"2 van {expected} aanwezig"
     assert page.get_by_role("button", name="Jan de Boer").get_attribute("aria-pressed") == "true"
+    page.screenshot(path=SCREENSHOTS / "evening-check-in.png", full_page=True)
 
     # A walk-in, in a session with room.
     page.get_by_role("link", name="Loper aan de deur toevoegen").click()
@@ -110,6 +111,7 @@ def test_adviser_checks_in_two_people_and_adds_a_walk_in(adviser_page, demo_even
     page.uncheck("#id_send_confirmation")
     page.fill("#id_members-0-name", "Wim Loper")
     page.select_option("#id_members-0-session", index=3)
+    page.screenshot(path=SCREENSHOTS / "evening-walk-in.png", full_page=True)
     page.get_by_role("button", name="Aanmelding opslaan").click()
     page.wait_for_url("**/inchecken/")
     assert counts(page) == f"3 van {expected + 1} aanwezig"
