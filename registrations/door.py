@@ -11,7 +11,7 @@ from django.contrib import admin, messages
 from django.contrib.staticfiles import finders
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
@@ -95,21 +95,46 @@ def check_in_page(request: HttpRequest, event_id: int) -> HttpResponse:
 
 
 def record_presence(request: HttpRequest, event: Event) -> HttpResponse:
-    """Mark the tapped person present or absent, then show the same search again."""
+    """Mark the tapped person present or absent, then show the same search again.
+
+    Asked for JSON (the page's script), answer with the person's new row and the counts
+    instead, so the tablet keeps its place in the list.
+    """
     raw_id = request.POST.get("attendee", "")
-    attendee = get_object_or_404(Attendee, pk=int(raw_id) if raw_id.isdigit() else 0, event=event)
+    attendee = get_object_or_404(coming(event), pk=int(raw_id) if raw_id.isdigit() else 0)
     if request.POST.get("action") == "undo":
-        if undo_check_in(event=event, attendee_id=attendee.pk):
-            messages.info(request, _("%(name)s is niet meer aanwezig gemeld.") % {"name": attendee})
-        else:
-            messages.info(request, _("%(name)s was niet aanwezig gemeld.") % {"name": attendee})
-    elif check_in(event=event, attendee_id=attendee.pk, by=request.user):
-        messages.success(request, _("%(name)s is aanwezig.") % {"name": attendee})
+        done = undo_check_in(event=event, attendee_id=attendee.pk)
+        text = (
+            _("%(name)s is niet meer aanwezig gemeld.")
+            if done
+            else _("%(name)s was niet aanwezig gemeld.")
+        )
     else:
-        messages.info(request, _("%(name)s was al aanwezig gemeld.") % {"name": attendee})
+        done = check_in(event=event, attendee_id=attendee.pk, by=request.user)
+        text = _("%(name)s is aanwezig.") if done else _("%(name)s was al aanwezig gemeld.")
+    text %= {"name": attendee}
+    if "application/json" in request.headers.get("Accept", ""):
+        return presence_json(request, event, attendee.pk, text)
+    messages.add_message(request, messages.SUCCESS if done else messages.INFO, text)
     url = reverse("admin:theme_sessions_event_check_in", args=[event.pk])
     query = request.POST.get("q", "").strip()
     return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+
+
+def presence_json(request: HttpRequest, event: Event, attendee_id: int, text: str) -> JsonResponse:
+    """Return the tapped person's row and the counts, as the page shows them."""
+    context = {"attendee": coming(event).get(pk=attendee_id), "counts": presence_counts(event)}
+    return JsonResponse(
+        {
+            "message": text,
+            "row": render_to_string(
+                "admin/registrations/event/_check_in_row.html", context, request
+            ),
+            "counts": render_to_string(
+                "admin/registrations/event/_check_in_counts.html", context, request
+            ),
+        }
+    )
 
 
 @require_safe

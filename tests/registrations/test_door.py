@@ -93,6 +93,27 @@ def test_check_in_marks_present_and_tap_again_undoes(door_client, evening):
     assert (anna.checked_in_at, anna.checked_in_by) == (None, None)
 
 
+def test_check_in_from_the_script_answers_with_the_row_and_the_counts(door_client, evening):
+    # Arrange
+    anna = Attendee.objects.get(name="Anna de Wit")
+
+    # Act
+    response = door_client.post(
+        page_url("check_in", evening),
+        {"attendee": anna.pk, "action": "in"},
+        headers={"Accept": "application/json"},
+    )
+
+    # Assert: no message left for the next page.
+    data = response.json()
+    assert data["message"] == "Anna de Wit is aanwezig."
+    assert 'aria-pressed="true"' in data["row"]
+    assert 'value="undo"' in data["row"]
+    assert " ".join(data["counts"].split()) == "<strong>1</strong> van 3 aanwezig"
+    page = door_client.get(page_url("check_in", evening))
+    assertNotContains(page, "Anna de Wit is aanwezig.")
+
+
 def test_undo_of_someone_not_present_says_so(door_client, evening):
     # Arrange
     anna = Attendee.objects.get(name="Anna de Wit")
