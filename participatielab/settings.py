@@ -363,7 +363,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint (name badges) logs each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # REGISTRATIONS

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participatielab.limits import use_once
 from participatielab.validators import validate_email_domain
+from registrations.errors import RegistrationError
 from registrations.text import SingleLineField
 
 STARTED_SALT = "registrations.signup.started"
@@ -94,6 +95,13 @@ class SignupForm(forms.Form):
 
     check_for_bots = True
 
+    def staff_choices(self, user) -> dict:
+        """Return what only staff choose for a sign-up (see `StaffSignupForm`)."""
+        return {}
+
+    def explain_refusal(self, error: RegistrationError) -> None:
+        """Add what staff could still do to a refusal by the rules (see `StaffSignupForm`)."""
+
     def clean(self) -> dict:
         cleaned = super().clean()
         if not self.check_for_bots:
@@ -143,13 +151,88 @@ def shown_long_enough(started: str) -> bool:
 
 
 class StaffSignupForm(SignupForm):
-    """The public form for a sign-up staff enter, with consent confirmed on the person's behalf."""
+    """The sign-up form as staff fill it in for someone on the phone or at the door: in
+    staff's words, without the guards against bots, with consent confirmed on the person's
+    behalf, and with two choices of staff's own: to mail a confirmation, and to let a walk-in
+    in beyond the maximum."""
 
     check_for_bots = False
+    website = None
+    started = None
+    organisation_name = SingleLineField(
+        label=_("Naam van de huurdersorganisatie"),
+        max_length=200,
+        help_text=_("Kies de organisatie uit de lijst als die erin staat."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": ORGANISATION_LIST}),
+    )
+    contact_name = SingleLineField(
+        label=_("Naam van de contactpersoon"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+    contact_email = forms.EmailField(
+        label=_("E-mailadres van de contactpersoon"),
+        max_length=254,
+        validators=[validate_email_domain],
+        help_text=_("Voor de bevestiging met de wijzigingslink, en voor de factuur."),
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+    )
+    contact_phone = SingleLineField(
+        label=_("Telefoonnummer van de contactpersoon"),
+        max_length=40,
+        required=False,
+        help_text=_("Niet verplicht."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}),
+    )
+    remarks = forms.CharField(
+        label=_("Opmerkingen"),
+        max_length=2000,
+        required=False,
+        help_text=_("Bijvoorbeeld: heeft een lift nodig."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    wait_as_group = forms.BooleanField(
+        label=_("Zet de hele groep op de wachtlijst"),
+        required=False,
+        help_text=_(
+            "Alleen als de contactpersoon daarvoor kiest. De groep betaalt pas als zij "
+            "van de wachtlijst komt."
+        ),
+    )
     consent = forms.BooleanField(
         label=_("De contactpersoon is gewezen op de privacyverklaring en stemt in."),
         error_messages=SignupForm.base_fields["consent"].error_messages,
     )
+    send_confirmation = forms.BooleanField(
+        label=_("Bevestiging per e-mail versturen"),
+        required=False,
+        initial=True,
+        help_text=_("Aan de contactpersoon en de bestuursleden met een eigen adres."),
+    )
+    over_capacity = forms.BooleanField(
+        label=_("Toelaten boven het maximum"),
+        required=False,
+        help_text=_(
+            "Alleen voor wie aan de deur staat als de avond of de sessie vol is. Uw keuze "
+            "wordt met uw naam bij de aanmelding bewaard."
+        ),
+    )
+
+    def staff_choices(self, user) -> dict:
+        return {
+            "send_mail": self.cleaned_data["send_confirmation"],
+            "over_capacity_by": user if self.cleaned_data["over_capacity"] else None,
+        }
+
+    def explain_refusal(self, error: RegistrationError) -> None:
+        if error.code in {"session_full", "event_full"}:
+            self.add_error(
+                "over_capacity",
+                ValidationError(
+                    _("Vol. Vink dit aan om toch toe te laten, of kies een andere sessie."),
+                    code="full",
+                ),
+            )
 
 
 class NotifyForm(forms.Form):

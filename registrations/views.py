@@ -162,7 +162,7 @@ def process_signup(
     public page and the staff page for phone sign-ups share this, so the same rules hold.
     """
     formset_class = attendee_formset_class(event)
-    form_kwargs = {"event": event, "sessions": sessions}
+    form_kwargs = {"event": event, "sessions": sessions, "by_staff": by_staff}
     if request.method != "POST":
         return form_class(), formset_class(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs), None
     form = form_class(request.POST)
@@ -183,8 +183,10 @@ def process_signup(
             privacy_version=settings.PRIVACY_STATEMENT_VERSION,
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             by_staff=by_staff,
+            **form.staff_choices(request.user),
         )
     except RegistrationError as error:
+        form.explain_refusal(error)
         if error.index is not None and error.field:
             formset.filled_forms()[error.index].add_error(error.field, error.message)
         else:

@@ -129,6 +129,15 @@ class ThemeSessionAdmin(admin.ModelAdmin):
         # attendees in another event's session.
         return ["event"] if obj is not None else []
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        # No buttons beside the event's list: one of them would change or delete the event.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "event" and field is not None:
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):

@@ -58,6 +58,17 @@ def _empty_cache(request):
 
 
 @pytest.fixture(autouse=True)
+def _dutch_to_begin_with():
+    """Start every test in Dutch, the site's first language. A request in English activates
+    English for the thread (the language middleware) and nothing switches it back, so a test
+    that calls a translated function directly read English when it happened to run after one
+    on the same worker (seen with `make test`: "nothing to pay" for "niets te betalen")."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _plain_static_files(settings):
     """Serve static files from the source folders: tests do not run collectstatic first."""
     settings.STORAGES = {
@@ -70,14 +81,6 @@ def _plain_static_files(settings):
 def _media_in_a_temporary_folder(settings, tmp_path):
     """Store uploaded images in a folder of the test's own, never in the project's media/."""
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture(autouse=True)
-def _dutch_after_each_test():
-    """Speak Dutch again after a test whose requests chose English: the language middleware
-    activates a request's language and leaves it, so it would carry over to the next test."""
-    yield
-    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

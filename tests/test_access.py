@@ -172,6 +172,9 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:theme_sessions_event_presence_list",
         "admin:theme_sessions_event_invite",
         "admin:theme_sessions_event_mailing",
+        "admin:theme_sessions_event_desk_list",
+        "admin:theme_sessions_event_check_in",
+        "admin:theme_sessions_event_badges",
         "admin:registrations_registration_personal_data",
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
@@ -264,6 +267,7 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "view_mailing",
         "add_mailing",
         "view_subscriber",
+        "check_in_attendee",
     }
 
 

@@ -103,6 +103,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "payment_status",
         "manage_link",
         "confirmation_sent_at",
+        "over_capacity",
+        "over_capacity_by",
     ]
     fields = [
         "event",
@@ -121,6 +123,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "privacy_version",
         "manage_link",
         "confirmation_sent_at",
+        "over_capacity",
+        "over_capacity_by",
     ]
     inlines = [AttendeeInline, MailInline]
     actions = ["cancel_registrations", "admit_from_waiting_list", "resend_confirmation"]

@@ -121,6 +121,16 @@ class Registration(ManageLink):
         _("bevestiging verstuurd op"), null=True, blank=True
     )
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    # A walk-in at the door let in beyond the maximum: the staff member's explicit choice.
+    over_capacity = models.BooleanField(_("boven het maximum toegelaten"), default=False)
+    over_capacity_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("boven het maximum toegelaten door"),
+    )
     language = models.CharField(
         _("taal"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -227,6 +237,7 @@ class Attendee(ManageLink):
         indexes = [models.Index(fields=["session", "status"], name="attendee_session_status")]
         permissions = [
             ("export_personal_data", _("Kan deelnemerslijsten en presentielijsten exporteren")),
+            ("check_in_attendee", _("Kan deelnemers aanwezig melden en de desklijst openen")),
         ]
 
     def __str__(self) -> str:

@@ -43,6 +43,19 @@ def staff_pages(event) -> dict[str, str]:
     lookup = reverse("admin:registrations_registration_personal_data")
     organisation = attendee.organisation
     return {
+        "dashboard": reverse("admin:index"),
+        "check-in": reverse("admin:theme_sessions_event_check_in", args=[event.pk]),
+        "desk list": reverse("admin:theme_sessions_event_desk_list", args=[event.pk]),
+        "walk-in": reverse("admin:theme_sessions_event_signup", args=[event.pk]) + "?loper=1",
+        **{
+            f"{model} list": reverse(f"admin:{model}_changelist")
+            for model in [
+                "theme_sessions_event",
+                "registrations_registration",
+                "registrations_attendee",
+                "registrations_invoice",
+            ]
+        },
         "event change": reverse("admin:theme_sessions_event_change", args=[event.pk]),
         "event add": reverse("admin:theme_sessions_event_add"),
         "overview": reverse("admin:theme_sessions_event_overview", args=[event.pk]),

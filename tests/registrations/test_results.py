@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pytest_django.asserts import assertContains
+from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.models import Invitation, Organisation
 from registrations.results import lab_results, recent_lab_results
@@ -70,3 +70,24 @@ def test_the_event_overview_shows_them(admin_client, event):
 
     assertContains(response, "Uitnodigingen en opkomst")
     assert response.context["lab_results"][0].invited == 1
+
+
+def test_the_dashboard_shows_them_for_its_labs_to_advisers_only(
+    admin_client, client, django_user_model, event
+):
+    # Arrange: one invitation for the coming lab; a staff member without the right to see them.
+    Invitation.objects.create(event=event, email="a@example.org")
+    clerk = django_user_model.objects.create_user("balie", password="x", is_staff=True)
+
+    # Act
+    seen = admin_client.get(reverse("admin:index"))
+    client.force_login(clerk)
+    unseen = client.get(reverse("admin:index"))
+
+    # Assert
+    assertContains(seen, "Wat werkte")
+    assert [(result.event, result.invited) for result in seen.context["lab_results"]] == [
+        (event, 1)
+    ]
+    assert unseen.context["lab_results"] is None
+    assertNotContains(unseen, "Wat werkte")
