@@ -300,6 +300,16 @@ RATE_LIMITS = {
         "per": "address",
         "rate": os.environ.get("SIGNUP_RATE_LIMIT", "20/3600"),
     },
+    "notify": {
+        "views": ["registrations:announcement", "registrations:notify_confirm"],
+        "per": "address",
+        "rate": os.environ.get("NOTIFY_RATE_LIMIT", "10/3600"),
+    },
+    "unsubscribe": {
+        "views": ["registrations:unsubscribe"],
+        "per": "address",
+        "rate": os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "30/3600"),
+    },
     "login": {
         "views": ["admin:login"],
         "per": "address",
@@ -359,7 +369,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint (name badges) logs each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+    },
 }
 
 # REGISTRATIONS

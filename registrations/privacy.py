@@ -21,6 +21,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from registrations.evaluation import anonymise_responses
+from registrations.invitations import forget_addresses
 from registrations.models import (
     Attendee,
     EvaluationAnswer,
@@ -188,6 +189,7 @@ def erase_personal_data(*, contacts: Iterable[int] = (), attendees: Iterable[int
             _anonymise_contact(registration)
             registration.save()
             changed += 1
+        forget_addresses(set().union(*erased.values()) - addresses_still_used(erased))
         for registration_id, addresses in erased.items():
             changed += _anonymise_mails(
                 mails_to(addresses - addresses_in_use(registration_id)).filter(
@@ -195,6 +197,11 @@ def erase_personal_data(*, contacts: Iterable[int] = (), attendees: Iterable[int
                 )
             )
     return changed
+
+
+def addresses_still_used(erased: dict[int, set[str]]) -> set[str]:
+    """Return the erased addresses someone in those sign-ups still uses (a shared address)."""
+    return set().union(*(addresses & addresses_in_use(pk) for pk, addresses in erased.items()))
 
 
 def addresses_in_use(registration_id: int) -> set[str]:

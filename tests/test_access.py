@@ -13,6 +13,8 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.evaluation import evaluation_for
 from registrations.models import EvaluationResponse, Registration
+from registrations.unsubscribe import unsubscribe_url
+from sessions.models import Announcement
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import event_url, signup_url
@@ -82,6 +84,7 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "id": user_id,
         "code": "en",
         "name": EXAMPLE_IMAGE,
+        "pk": Announcement.objects.get_or_create(theme="Bestuur", when="najaar 2027")[0].pk,
     }
     urls = []
     for route, name, params in walk_patterns(get_resolver().url_patterns):
@@ -94,6 +97,8 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
             kwargs["token"] = attendee.token
         if name.startswith("registrations:evaluation"):  # a board member's evaluation link
             kwargs["token"] = evaluation_link(attendee).token
+        if name == "registrations:unsubscribe":  # the link in an invitation
+            kwargs["token"] = unsubscribe_url("karin@example.org").rstrip("/").rsplit("/", 1)[1]
         urls.append((route, reverse(name, kwargs=kwargs)))
     return urls
 
@@ -180,6 +185,11 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:theme_sessions_event_presence_list",
         "admin:theme_sessions_event_evaluation",
         "admin:theme_sessions_event_evaluation_export",
+        "admin:theme_sessions_event_invite",
+        "admin:theme_sessions_event_mailing",
+        "admin:theme_sessions_event_desk_list",
+        "admin:theme_sessions_event_check_in",
+        "admin:theme_sessions_event_badges",
         "admin:registrations_registration_personal_data",
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
@@ -275,6 +285,12 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "change_evaluationquestion",
         "delete_evaluationquestion",
         "view_evaluationresponse",
+        "view_invitation",
+        "add_invitation",
+        "view_mailing",
+        "add_mailing",
+        "view_subscriber",
+        "check_in_attendee",
     }
 
 

@@ -15,6 +15,7 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
@@ -23,8 +24,10 @@ from django.utils import timezone
 
 from registrations.evaluation import evaluation_for, queue_evaluation
 from registrations.management.commands.seed_demo import DEMO_SLUG
+from registrations.management.demo_past import PAST_SLUG
 from registrations.models import EvaluationResponse, Registration
-from sessions.models import Event
+from registrations.unsubscribe import unsubscribe_url
+from sessions.models import Announcement, Event
 from tests.factories import EventFactory
 from tests.signup_posts import event_url, members_of, signup_data, signup_url
 
@@ -132,6 +135,23 @@ def public_pages(client, send_queued_mail, mailoutbox) -> dict[str, str]:
         ),
     }
     assert 'id="foutmeldingen"' in pages["manage-refused-after-redirect"]
+
+    # The lab cycle: the archive, a past lab, an announced lab and its notify-me pages.
+    announcement = Announcement.objects.get()
+    notify = reverse("registrations:announcement", args=[announcement.pk])
+    unsubscribe = urlsplit(unsubscribe_url("wachter@example.org")).path
+    pages |= {
+        "archive": html_of(client.get(reverse("registrations:archive"))),
+        "past-lab": html_of(client.get(event_url(Event.objects.get(slug=PAST_SLUG)))),
+        "announcement": html_of(client.get(notify)),
+        "announcement-refused": html_of(client.post(notify, {"email": "geen"})),
+        "notify-sent": html_of(client.post(notify, {"email": "wachter@example.org"}, follow=True)),
+        "notify-confirm": html_of(
+            client.get(reverse("registrations:notify_confirm", args=["token"]))
+        ),
+        "unsubscribe": html_of(client.get(unsubscribe)),
+        "unsubscribed": html_of(client.post(unsubscribe)),
+    }
     return pages
 
 

@@ -2,6 +2,7 @@
 
 from registrations.admin import (
     attendees,
+    campaigns,
     evaluation,
     events,
     invoices,
@@ -12,6 +13,7 @@ from registrations.admin import (
 
 __all__ = [
     "attendees",
+    "campaigns",
     "evaluation",
     "events",
     "invoices",

@@ -4,6 +4,15 @@ the mails about them (the outbox).
 One module per concern; every model is importable from `registrations.models`.
 """
 
+from registrations.models.campaigns import (
+    Invitation,
+    Mailing,
+    MailingAudience,
+    Subscriber,
+    Suppression,
+    address_hash,
+    normalise_address,
+)
 from registrations.models.evaluation import (
     Evaluation,
     EvaluationAnswer,
@@ -11,7 +20,13 @@ from registrations.models.evaluation import (
     EvaluationResponse,
     QuestionKind,
 )
-from registrations.models.mail import MailKind, MailStatus, OutboxMail, OutboxMailQuerySet
+from registrations.models.mail import (
+    CAMPAIGN_KINDS,
+    MailKind,
+    MailStatus,
+    OutboxMail,
+    OutboxMailQuerySet,
+)
 from registrations.models.names import normalise_name, person_key
 from registrations.models.organisations import Invoice, Organisation, OrganisationQuerySet
 from registrations.models.signups import (
@@ -25,6 +40,7 @@ from registrations.models.signups import (
 )
 
 __all__ = [
+    "CAMPAIGN_KINDS",
     "LOOKUP_LENGTH",
     "Attendee",
     "AttendeeQuerySet",
@@ -32,9 +48,12 @@ __all__ = [
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
+    "Invitation",
     "Invoice",
     "MailKind",
     "MailStatus",
+    "Mailing",
+    "MailingAudience",
     "Organisation",
     "OrganisationQuerySet",
     "OutboxMail",
@@ -42,8 +61,12 @@ __all__ = [
     "QuestionKind",
     "Registration",
     "Status",
+    "Subscriber",
+    "Suppression",
+    "address_hash",
     "new_lookup",
     "new_secret",
+    "normalise_address",
     "normalise_name",
     "person_key",
 ]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models.campaigns import Mailing
 from registrations.models.signups import Registration
 
 
@@ -22,6 +23,19 @@ class MailKind(models.TextChoices):
     EVALUATION = "evaluation", _("evaluatie")
     STAFF_NEW = "staff_new", _("melding aan Atrivé: nieuwe aanmelding")
     STAFF_CHANGE = "staff_change", _("melding aan Atrivé: wijziging")
+    NOTIFY_CONFIRM = "notify_confirm", _("bevestig: bericht als aanmelden kan")
+    SIGNUP_OPEN = "signup_open", _("aanmelden kan")
+    INVITATION = "invitation", _("uitnodiging")
+    MAILING = "mailing", _("bericht aan deelnemers")
+
+
+# Mails that belong to no one sign-up; `registrations.campaign_mails` writes them.
+CAMPAIGN_KINDS = {
+    MailKind.NOTIFY_CONFIRM,
+    MailKind.SIGNUP_OPEN,
+    MailKind.INVITATION,
+    MailKind.MAILING,
+}
 
 
 class MailStatus(models.TextChoices):
@@ -45,6 +59,17 @@ class OutboxMail(models.Model):
         on_delete=models.CASCADE,
         related_name="mails",
         verbose_name=_("aanmelding"),
+        # Empty for a mail about no one sign-up: an invitation, a notify-me mail.
+        null=True,
+        blank=True,
+    )
+    mailing = models.ForeignKey(
+        Mailing,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("bericht aan deelnemers"),
     )
     # Emptied when the sign-up is anonymised or the person asks to be erased.
     recipient = models.EmailField(_("ontvanger"), blank=True)

@@ -46,6 +46,19 @@ def staff_pages(event) -> dict[str, str]:
     organisation = attendee.organisation
     past = Event.objects.get(slug=PAST_SLUG)
     return {
+        "dashboard": reverse("admin:index"),
+        "check-in": reverse("admin:theme_sessions_event_check_in", args=[event.pk]),
+        "desk list": reverse("admin:theme_sessions_event_desk_list", args=[event.pk]),
+        "walk-in": reverse("admin:theme_sessions_event_signup", args=[event.pk]) + "?loper=1",
+        **{
+            f"{model} list": reverse(f"admin:{model}_changelist")
+            for model in [
+                "theme_sessions_event",
+                "registrations_registration",
+                "registrations_attendee",
+                "registrations_invoice",
+            ]
+        },
         "event change": reverse("admin:theme_sessions_event_change", args=[event.pk]),
         "event add": reverse("admin:theme_sessions_event_add"),
         "overview": reverse("admin:theme_sessions_event_overview", args=[event.pk]),
@@ -66,6 +79,8 @@ def staff_pages(event) -> dict[str, str]:
             "admin:registrations_evaluation_change", args=[past.evaluation.pk]
         ),
         "evaluation not set up": reverse("admin:theme_sessions_event_evaluation", args=[event.pk]),
+        "invite": reverse("admin:theme_sessions_event_invite", args=[event.pk]),
+        "message to attendees": reverse("admin:theme_sessions_event_mailing", args=[event.pk]),
     }
 
 

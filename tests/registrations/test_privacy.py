@@ -121,7 +121,7 @@ def test_personal_data_export_and_erase_by_superuser(
         personal_data_url,
         {
             "email": "jan@example.org",
-            "action": "erase",
+            "action": "erase_confirmed",
             "contact": [p["id"] for p in found["as_contact_person"]],
             "attendee": [p["id"] for p in found["as_attendee"]],
         },
@@ -311,7 +311,7 @@ def test_lookup_of_a_shared_address_lists_each_person_and_erases_only_the_one_ch
     # Act: staff tick Bert only.
     erase = admin_client.post(
         personal_data_url,
-        {"email": "secretariaat@example.org", "action": "erase", "attendee": [bert.pk]},
+        {"email": "secretariaat@example.org", "action": "erase_confirmed", "attendee": [bert.pk]},
     )
 
     # Assert
@@ -328,6 +328,46 @@ def test_lookup_of_a_shared_address_lists_each_person_and_erases_only_the_one_ch
     assert {m.params.get("name") for m in secretariat.mails.filter(kind=MailKind.CHANGE)} == {
         ANONYMOUS_NAME
     }
+
+
+def test_erase_asks_first_on_a_page_listing_what_goes(admin_client, secretariat, personal_data_url):
+    # Arrange
+    bert = secretariat.attendees.get(name="Bert Lid")
+    state_before = db_state()
+
+    # Act: Bert is ticked, and an id the search did not find is slipped in.
+    page = admin_client.post(
+        personal_data_url,
+        {
+            "email": "secretariaat@example.org",
+            "action": "erase",
+            "attendee": [bert.pk, 999999],
+        },
+    )
+
+    # Assert: nothing erased yet; the page names Bert, what goes, and asks to confirm.
+    assert db_state() == state_before
+    assertContains(page, "Gegevens wissen?")
+    assertContains(page, "Bert Lid (secretariaat@example.org)")
+    assertContains(page, "dieetwensen: glutenvrij")
+    assertContains(page, "(afgemeld)")
+    assertContains(page, f'name="attendee" value="{bert.pk}"', count=1)
+    assertNotContains(page, "999999")
+    assertNotContains(page, "Cor Lid")
+    assertContains(page, 'value="erase_confirmed"')
+
+
+def test_lookup_shows_statuses_in_dutch(admin_client, secretariat, personal_data_url):
+    # Act
+    page = admin_client.post(
+        personal_data_url, {"email": "secretariaat@example.org", "action": "search"}
+    )
+
+    # Assert
+    assertContains(page, "(afgemeld)")
+    assertContains(page, "(aangemeld)")
+    assertNotContains(page, "(confirmed)")
+    assertNotContains(page, "(cancelled)")
 
 
 def test_erasing_everyone_at_a_shared_address_clears_it_from_the_outbox(secretariat):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from registrations.management.commands.seed_demo import DEMO_SLUG
 from registrations.management.demo_past import PAST_SLUG
 from registrations.models import MailStatus, OutboxMail
-from sessions.models import Contact, Event
+from sessions.models import Announcement, Contact, Event
 from tests.factories import EventFactory
 from tests.subprocesses import run_python
 
@@ -157,7 +157,9 @@ def test_seed_demo_with_production_database_url_and_no_secret_key_stops_before_a
     assert "connection" not in result.stderr.lower()
 
 
-def test_seed_demo_makes_a_past_lab_with_evaluation_results_once(settings, admin_client):
+def test_seed_demo_makes_a_past_lab_with_evaluation_and_report_and_an_announced_autumn_lab(
+    settings, admin_client
+):
     # Arrange
     settings.DEBUG = False
 
@@ -165,7 +167,8 @@ def test_seed_demo_makes_a_past_lab_with_evaluation_results_once(settings, admin
     seed()
     seed()
 
-    # Assert
+    # Assert: one past lab with evaluation answers, in the archive with its report; the autumn
+    # lab on the home page; nothing mailed.
     past = Event.objects.get(slug=PAST_SLUG)
     assert past.date < timezone.localdate()
     assert past.attendees.filter(checked_in_at__isnull=False).count() == 6
@@ -175,3 +178,13 @@ def test_seed_demo_makes_a_past_lab_with_evaluation_results_once(settings, admin
     page = admin_client.get(reverse("admin:theme_sessions_event_evaluation", args=[past.pk]))
     assert page.status_code == 200
     assert "De voorbeelden van andere huurdersorganisaties." in page.content.decode()
+    assert default_storage.open(past.report_file.name).read(5) == b"%PDF-"
+    assert Event.objects.count() == 2
+    (announcement,) = Announcement.objects.all()
+    assert announcement.theme == "Professionalisering van het bestuur"
+    assert announcement.when.startswith("najaar 20")
+    assert not OutboxMail.objects.unsent().exists()
+    archive = admin_client.get(reverse("registrations:archive")).content.decode()
+    assert past.title in archive and past.report_file.url in archive
+    home = admin_client.get(reverse("registrations:event_list")).content.decode()
+    assert announcement.theme in home

@@ -44,6 +44,6 @@ def revoke(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0009_evaluation")]
+    dependencies = [("registrations", "0013_evaluation")]
 
     operations = [migrations.RunPython(grant, revoke)]

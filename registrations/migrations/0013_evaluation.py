@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0008_attendee_presence'),
+        ('registrations', '0012_door_group'),
         ('theme_sessions', '0004_notification_email_domain'),
     ]
 
