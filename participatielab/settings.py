@@ -325,6 +325,12 @@ RATE_LIMITS = {
         "per": "address",
         "rate": os.environ.get("MANAGE_ADDRESS_RATE_LIMIT", "30/3600"),
     },
+    # Answers sent through one evaluation link, as many as changes through a manage link.
+    "evaluation-link": {
+        "views": ["registrations:evaluation"],
+        "per": "token",
+        "rate": os.environ.get("MANAGE_LINK_RATE_LIMIT", "10/3600"),
+    },
 }
 # A sign-up sent sooner than this after the form was shown is refused (bots are fast); each
 # form may be sent once. 0 switches both guards off (the tests and the benchmark do).

@@ -119,6 +119,7 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         .order_by("week"),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "can_see_evaluation": request.user.has_perm("registrations.view_evaluationresponse"),
         "lab_results": lab_results([event]),
         # Names that differ only in "e.o.", punctuation or a typo: one organisation, one bill?
         "duplicates": likely_duplicates(event_organisations(event)),

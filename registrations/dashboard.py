@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registrations.availability import with_seat_counts
+from registrations.evaluation_results import dashboard_evaluation
 from registrations.invoices import money_totals
 from registrations.models import Attendee, Status
 from registrations.outbox import oldest_unsent_age
@@ -105,6 +106,7 @@ CARD_LINKS = [
     (gettext_lazy("Export (Excel NL)"), "export", "registrations.export_personal_data"),
     (gettext_lazy("Uitnodigen"), "invite", "registrations.add_invitation"),
     (gettext_lazy("Bericht aan deelnemers"), "mailing", "registrations.add_mailing"),
+    (gettext_lazy("Evaluatie"), "evaluation", "registrations.view_evaluationresponse"),
 ]
 
 
@@ -162,6 +164,11 @@ def dashboard_context(request: HttpRequest) -> dict:
         "lab_results": (
             lab_results([card.event for card in cards])
             if user.has_perm("registrations.view_invitation")
+            else None
+        ),
+        "evaluation": (
+            dashboard_evaluation()
+            if user.has_perm("registrations.view_evaluationresponse")
             else None
         ),
     }

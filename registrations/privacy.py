@@ -7,7 +7,8 @@ to several people, and erasing one of them leaves the others as they are.
 
 Organisations, head counts, statuses and amounts stay for reporting; names, addresses, phone
 numbers, remarks and dietary wishes go, and so do the addresses, names and errors in the mail
-outbox (a mail not yet sent is dropped).
+outbox (a mail not yet sent is dropped) and the open answers of the evaluation (its marks,
+yes/no answers and themes stay).
 """
 
 import datetime
@@ -19,9 +20,11 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from registrations.evaluation import anonymise_responses
 from registrations.invitations import forget_addresses
 from registrations.models import (
     Attendee,
+    EvaluationAnswer,
     MailKind,
     MailStatus,
     Organisation,
@@ -109,6 +112,20 @@ def personal_data_of(*, email: str = "", organisation: str = "", name: str = "")
                 "signed_up_at": a.created_at.isoformat(),
             }
             for a in members
+        ],
+        "evaluation": [
+            {
+                "event": str(a.response.evaluation.event),
+                "question": a.question.text,
+                "mark": a.mark,
+                "yes_no": a.yes_no,
+                "text": a.text,
+                "themes": a.themes,
+                "name_may_be_shown": a.response.show_name,
+            }
+            for a in EvaluationAnswer.objects.filter(response__attendee__in=members)
+            .select_related("question", "response__evaluation__event")
+            .order_by("pk")
         ],
         "mails": [
             {
@@ -203,6 +220,8 @@ def _anonymise_attendee(attendee: Attendee) -> None:
     attendee.dietary_wishes = ""
     attendee.manage_secret = ""  # their own link stops working
     attendee.save(update_fields=["name", "name_key", "email", "dietary_wishes", "manage_secret"])
+    # Their evaluation keeps its marks; open answers and the link go.
+    anonymise_responses(attendees=[attendee], now=timezone.now())
 
 
 def _anonymise_contact(registration: Registration) -> None:

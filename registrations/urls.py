@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registrations import archive, member_page, notify_pages, self_service, views
+from registrations import archive, evaluation_page, member_page, notify_pages, self_service, views
 
 app_name = "registrations"
 
@@ -32,6 +32,12 @@ urlpatterns = [
         name="cancel_attendee",
     ),
     path("aanmelding/<str:token>/afmelden/", self_service.cancel_all, name="cancel_all"),
+    path("evaluatie/<str:token>/", evaluation_page.evaluation_form, name="evaluation"),
+    path(
+        "evaluatie/<str:token>/bedankt/",
+        evaluation_page.evaluation_thanks,
+        name="evaluation_thanks",
+    ),
     path("<slug:slug>/", views.event_detail, name="event_detail"),
     path("<slug:slug>/aanmelden/", views.signup, name="signup"),
     path("<slug:slug>/agenda.ics", views.event_calendar, name="event_calendar"),

@@ -34,6 +34,7 @@ RESERVED_SLUGS = frozenset(
         "archief",
         "volgende",
         "bericht",
+        "evaluatie",
     }
 )
 

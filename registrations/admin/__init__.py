@@ -3,6 +3,7 @@
 from registrations.admin import (
     attendees,
     campaigns,
+    evaluation,
     events,
     invoices,
     mail,
@@ -10,4 +11,13 @@ from registrations.admin import (
     registrations,
 )
 
-__all__ = ["attendees", "campaigns", "events", "invoices", "mail", "organisations", "registrations"]
+__all__ = [
+    "attendees",
+    "campaigns",
+    "evaluation",
+    "events",
+    "invoices",
+    "mail",
+    "organisations",
+    "registrations",
+]

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from registrations.backoffice import event_urls
 from registrations.door import door_urls
 from registrations.errors import RegistrationError
+from registrations.evaluation_staff import evaluation_urls
 from registrations.notify import publish_event, unpublish_event
 from registrations.waiting_list import refresh_event
 from sessions.admin import EventAdmin, ThemeSessionAdmin
@@ -78,7 +79,12 @@ class EventWithSignupsAdmin(EventAdmin):
             )
 
     def get_urls(self):
-        return [*event_urls(self.admin_site), *door_urls(self.admin_site), *super().get_urls()]
+        return [
+            *event_urls(self.admin_site),
+            *door_urls(self.admin_site),
+            *evaluation_urls(self.admin_site),
+            *super().get_urls(),
+        ]
 
     def view_on_site(self, event: Event) -> str:
         return reverse("registrations:event_detail", args=[event.slug])

@@ -13,22 +13,22 @@ from sessions.reports import check_report
 AUTUMN_THEME = "Professionalisering van het bestuur"
 
 REPORT_TEXT = (
-    "Vijf bestuursleden van drie huurdersorganisaties werkten aan hun bod op de "
-    "prestatieafspraken. De belangrijkste les: begin vroeg, en vraag de corporatie om cijfers "
-    "per wijk.\n\nIn de sessie over de gemeente bleek hoe verschillend gemeenten het overleg "
-    "voeren. Het volledige verslag staat in de PDF."
+    "Zeven bestuursleden van vier huurdersorganisaties spraken met elkaar over huurders en "
+    "corporatie aan tafel. De belangrijkste les: begin vroeg, en vraag de corporatie om cijfers "
+    "per wijk.\n\nIn de werksessie over de achterban bleek hoe verschillend organisaties hun "
+    "huurders bereiken. Het volledige verslag staat in de PDF."
 )
 
 REPORT_HTML = """<!doctype html><html lang="nl"><head><meta charset="utf-8">
 <title>Verslag Participatielab</title></head><body style="font-family: sans-serif">
 <h1>Verslag: Participatielab, vorige editie</h1>
-<p>Vijf bestuursleden van drie huurdersorganisaties werkten aan hun bod op de
-prestatieafspraken.</p>
-<h2>Het bod van de huurdersorganisatie</h2>
-<p>Begin vroeg, vraag de corporatie om cijfers per wijk, en maak het bod concreet.</p>
-<h2>Samenwerken met de gemeente</h2>
-<p>Gemeenten voeren het overleg verschillend: maak aan het begin van het jaar afspraken over
-wie wat doet.</p>
+<p>Zeven bestuursleden van vier huurdersorganisaties spraken over huurders en corporatie aan
+tafel.</p>
+<h2>Duurzaamheid en woonlasten</h2>
+<p>Vraag de corporatie om cijfers per wijk: wat kost verduurzaming, en wat levert het op?</p>
+<h2>Werksessie: de achterban bereiken</h2>
+<p>Een nieuwsbrief, een spreekuur, een enquête: kies wat bij uw huurders past, en houd het
+vol.</p>
 </body></html>"""
 
 

@@ -1,15 +1,13 @@
-"""The demo's past lab: held eight weeks ago, two theme sessions, a few organisations that came,
-and who was there. Safe to run again: found by its slug, filled only when new.
-
-Shared by the parts of the demo that need a lab in the past (its report, its evaluation).
-"""
+"""The demo's past lab: held eight weeks ago, with attendees who came (presence set) and their
+evaluation answers, so a newcomer sees results after `make run`. Safe to run again."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
-from registrations.models import Attendee, MailStatus, OutboxMail
+from registrations.evaluation import Answer, create_links, evaluation_for, save_answers
+from registrations.models import Attendee, MailStatus, OutboxMail, QuestionKind
 from registrations.signup import AttendeeData, register_group
 from sessions.models import Event
 from sessions.services import SessionData, create_event
@@ -18,52 +16,68 @@ PAST_SLUG = "participatielab-vorige-editie"
 
 PAST_SESSIONS = [
     SessionData(
-        title="Het bod van de huurdersorganisatie",
-        description="Hoe schrijft u een bod dat de corporatie serieus neemt?",
+        title="Duurzaamheid en woonlasten",
+        description="Wat betekent verduurzaming voor de huur en de energierekening?",
+        capacity=20,
     ),
     SessionData(
-        title="Samenwerken met de gemeente",
-        description="Wie doet wat in de prestatieafspraken, en hoe houdt u de gemeente erbij?",
+        title="Werksessie: de achterban bereiken",
+        description="Hoe weet u wat uw huurders vinden, en hoe houdt u hen op de hoogte?",
+        capacity=20,
     ),
 ]
 
-# (organisation, contact person, address, [(member, own address, session number)])
-PAST_SIGNUPS = [
+# Invented organisations and board members: (organisation, contact e-mail, members), each
+# member (name, e-mail or "", session number).
+PAST_GROUPS = [
     (
-        "Huurdersvereniging De Vaart",
-        "Marja Jansen",
-        "marja.jansen@example.org",
-        [("Marja Jansen", "marja.jansen@example.org", 0), ("Henk Smit", "", 1)],
+        "Huurdersvereniging De Eik",
+        "secretaris@de-eik.example.org",
+        [("Joke Bakker", "joke@de-eik.example.org", 0), ("Henk Mulder", "", 1)],
     ),
     (
-        "Bewonersraad Het Veld",
-        "Kees de Boer",
-        "kees.deboer@example.org",
-        [("Kees de Boer", "kees.deboer@example.org", 1)],
+        "Bewonersraad Rivierenwijk",
+        "info@rivierenwijk.example.org",
+        [("Fatima el Amrani", "fatima@rivierenwijk.example.org", 1)],
     ),
     (
-        "Huurdersbelang Rivierenland",
-        "Fatima el Amrani",
-        "fatima.elamrani@example.org",
-        [("Fatima el Amrani", "", 0), ("Joop Verbeek", "joop.verbeek@example.org", 0)],
+        "Huurdersbelang Oost",
+        "bestuur@hb-oost.example.org",
+        [("Piet de Graaf", "", 0), ("Ria Smit", "ria@hb-oost.example.org", 0)],
     ),
+    (
+        "Stichting Huurders Zuid",
+        "contact@huurders-zuid.example.org",
+        [("Wim Jansen", "wim@huurders-zuid.example.org", 1), ("Els Visser", "", 1)],
+    ),
+]
+
+# Marks and remarks of those who answered: (evening, session, useful, better, themes, yes/no,
+# name shown). One board member did not come, and one who came did not answer.
+PAST_ANSWERS = [
+    (8, 9, "De voorbeelden van andere huurdersorganisaties.", "", [0, 3], True, True),
+    (7, 6, "", "Meer tijd voor de werksessie.", [2], True, False),
+    (9, 8, "Het gesprek met de corporatie erbij.", "Een grotere zaal.", [0, 1], True, True),
+    (6, 7, "", "De presentatie was wat lang.", [3, 4], False, False),
+    (8, 8, "Praktische tips voor de nieuwsbrief.", "", [5], True, False),
 ]
 
 
 def past_demo_event(today: datetime.date | None = None) -> Event:
-    """Return the demo's past lab, creating it (with sign-ups and presence) when missing."""
+    """Return the demo's past lab, made the first time: two sessions, confirmed board members,
+    presence set (all but one came)."""
+    found = Event.objects.filter(slug=PAST_SLUG).first()
+    if found is not None:
+        return found
     today = today or timezone.localdate()
-    event = Event.objects.filter(slug=PAST_SLUG).first()
-    if event is not None:
-        return event
     date = today - datetime.timedelta(weeks=8)
     with transaction.atomic():
         event = create_event(
             sessions=PAST_SESSIONS,
             title="Participatielab: vorige editie",
             slug=PAST_SLUG,
-            theme="Het bod van de huurdersorganisatie op de prestatieafspraken",
-            description="Een avond over het bod: wat vraagt u de corporatie, en hoe?",
+            theme="Huurders en corporatie samen aan tafel",
+            description="Het vorige Participatielab: de demonstratie van evaluatie en verslag.",
             date=date,
             start_time=datetime.time(17, 0),
             end_time=datetime.time(20, 0),
@@ -75,13 +89,13 @@ def past_demo_event(today: datetime.date | None = None) -> Event:
             ),
             is_published=True,
         )
-        sessions = list(event.sessions.order_by("order"))
-        for organisation, contact, address, members in PAST_SIGNUPS:
+        sessions = list(event.sessions.all())
+        for organisation, contact_email, members in PAST_GROUPS:
             register_group(
                 event=event,
                 organisation_name=organisation,
-                contact_name=contact,
-                contact_email=address,
+                contact_name=members[0][0],
+                contact_email=contact_email,
                 attendees=[
                     AttendeeData(name=name, email=email, session_id=sessions[number].pk)
                     for name, email, number in members
@@ -89,11 +103,39 @@ def past_demo_event(today: datetime.date | None = None) -> Event:
                 privacy_version="demo",
                 by_staff=True,
             )
-        # The demo shows the past, it does not mail it: its confirmations are not sent.
-        OutboxMail.objects.filter(registration__event=event).update(status=MailStatus.DROPPED)
-        # All came but one; staff checked them in at the desk.
-        present = Attendee.objects.filter(event=event).exclude(name="Joop Verbeek")
-        present.update(
-            checked_in_at=timezone.make_aware(datetime.datetime.combine(date, datetime.time(17, 5)))
+        # Their confirmations are history, not news: nobody gets them now.
+        OutboxMail.objects.filter(registration__event=event, status=MailStatus.QUEUED).update(
+            status=MailStatus.DROPPED
         )
+        came = timezone.make_aware(datetime.datetime.combine(date, datetime.time(16, 55)))
+        Attendee.objects.filter(event=event).exclude(name="Henk Mulder").update(checked_in_at=came)
     return event
+
+
+def add_demo_evaluation(event: Event) -> int:
+    """Give the past lab's evaluation the demo answers, once; return how many were added."""
+    evaluation = evaluation_for(event)
+    if evaluation.responses.answered().exists():
+        return 0
+    present = Attendee.objects.filter(event=event, checked_in_at__isnull=False).order_by("pk")
+    create_links(evaluation=evaluation, members=present)
+    questions = {q.kind: q for q in evaluation.questions.all()}  # the defaults: one per kind
+    texts = [q for q in evaluation.questions.all() if q.kind == QuestionKind.TEXT]
+    themes = questions[QuestionKind.THEMES].choice_list()
+    answered_at = timezone.make_aware(
+        datetime.datetime.combine(event.date + datetime.timedelta(days=2), datetime.time(10))
+    )
+    links = list(evaluation.responses.order_by("pk"))
+    for link, row in zip(links, PAST_ANSWERS, strict=False):
+        evening, session, useful, better, ticked, recommend, show_name = row
+        answers = {
+            questions[QuestionKind.MARK].pk: Answer(mark=evening),
+            questions[QuestionKind.SESSION_MARK].pk: Answer(mark=session),
+            questions[QuestionKind.THEMES].pk: Answer(themes=tuple(themes[i] for i in ticked)),
+            questions[QuestionKind.YES_NO].pk: Answer(yes_no=recommend),
+        }
+        for question, text in zip(texts, [useful, better], strict=False):
+            if text:
+                answers[question.pk] = Answer(text=text)
+        save_answers(response=link, answers=answers, show_name=show_name, now=answered_at)
+    return min(len(links), len(PAST_ANSWERS))

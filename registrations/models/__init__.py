@@ -13,6 +13,13 @@ from registrations.models.campaigns import (
     address_hash,
     normalise_address,
 )
+from registrations.models.evaluation import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    QuestionKind,
+)
 from registrations.models.mail import (
     CAMPAIGN_KINDS,
     MailKind,
@@ -37,6 +44,10 @@ __all__ = [
     "LOOKUP_LENGTH",
     "Attendee",
     "AttendeeQuerySet",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
     "Invitation",
     "Invoice",
     "MailKind",
@@ -47,6 +58,7 @@ __all__ = [
     "OrganisationQuerySet",
     "OutboxMail",
     "OutboxMailQuerySet",
+    "QuestionKind",
     "Registration",
     "Status",
     "Subscriber",

@@ -20,6 +20,7 @@ class MailKind(models.TextChoices):
     PROMOTED = "promoted", _("plaats vrijgekomen")
     CHANGE = "change", _("wijziging")
     REMINDER = "reminder", _("herinnering")
+    EVALUATION = "evaluation", _("evaluatie")
     STAFF_NEW = "staff_new", _("melding aan Atrivé: nieuwe aanmelding")
     STAFF_CHANGE = "staff_change", _("melding aan Atrivé: wijziging")
     NOTIFY_CONFIRM = "notify_confirm", _("bevestig: bericht als aanmelden kan")
@@ -99,6 +100,13 @@ class OutboxMail(models.Model):
                 Lower("recipient"),
                 condition=Q(kind=MailKind.REMINDER) & ~Q(recipient=""),
                 name="outbox_one_reminder_per_address",
+            ),
+            # Likewise the evaluation run: one evaluation mail per sign-up and address.
+            models.UniqueConstraint(
+                "registration",
+                Lower("recipient"),
+                condition=Q(kind=MailKind.EVALUATION) & ~Q(recipient=""),
+                name="outbox_one_evaluation_per_address",
             ),
         ]
         indexes = [

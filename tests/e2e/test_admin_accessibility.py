@@ -6,7 +6,9 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from registrations.management.demo_past import PAST_SLUG
 from registrations.models import Attendee
+from sessions.models import Event
 
 USERNAME = "adviseur"
 PASSWORD = "kasteel-rhijnauwen-2017"
@@ -42,6 +44,7 @@ def staff_pages(event) -> dict[str, str]:
     attendee = Attendee.objects.get(email="karin@example.org")
     lookup = reverse("admin:registrations_registration_personal_data")
     organisation = attendee.organisation
+    past = Event.objects.get(slug=PAST_SLUG)
     return {
         "dashboard": reverse("admin:index"),
         "check-in": reverse("admin:theme_sessions_event_check_in", args=[event.pk]),
@@ -69,6 +72,13 @@ def staff_pages(event) -> dict[str, str]:
             "admin:registrations_organisation_merge", args=[organisation.pk]
         ),
         "session change": reverse("admin:theme_sessions_themesession_change", args=[session.pk]),
+        # The demo's past lab, with answers: results with their charts, and (read-only
+        # questions) its evaluation's change page; the open lab's page before any set-up.
+        "evaluation results": reverse("admin:theme_sessions_event_evaluation", args=[past.pk]),
+        "evaluation settings": reverse(
+            "admin:registrations_evaluation_change", args=[past.evaluation.pk]
+        ),
+        "evaluation not set up": reverse("admin:theme_sessions_event_evaluation", args=[event.pk]),
         "invite": reverse("admin:theme_sessions_event_invite", args=[event.pk]),
         "message to attendees": reverse("admin:theme_sessions_event_mailing", args=[event.pk]),
     }

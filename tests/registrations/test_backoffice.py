@@ -151,6 +151,7 @@ def test_phone_signup_page_speaks_to_staff_without_anti_spam_fields(adviser_clie
         "contact_phone",
         "remarks",
         "wait_as_group",
+        "no_invitations",
         "consent",
         "send_confirmation",
         "over_capacity",

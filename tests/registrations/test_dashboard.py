@@ -102,6 +102,7 @@ def test_dashboard_links_to_the_pages_of_the_evening(adviser_client):
             "export",
             "invite",
             "mailing",
+            "evaluation",
         ]
     ]
 

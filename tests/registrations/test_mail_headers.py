@@ -13,6 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from registrations import outbox
+from registrations.evaluation import create_links, evaluation_for
 from registrations.models import (
     Invitation,
     Mailing,
@@ -52,9 +53,10 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
     settings.SITE_URL = SITE
 
     def send(kind: MailKind) -> email.message.EmailMessage:
-        registration = sign_up(
-            event, [("Karin Voorbeeld", "karin@example.org", event.sessions.first())]
-        )
+        # The evaluation goes to a member with a link: here the member at `ADDRESS`.
+        member_address = ADDRESS if kind == MailKind.EVALUATION else "karin@example.org"
+        registration = sign_up(event, [("Karin Voorbeeld", member_address, event.sessions.first())])
+        create_links(evaluation=evaluation_for(event), members=registration.attendees.all())
         OutboxMail.objects.all().delete()  # the sign-up's own mails: their tasks find no row
         outbox.queue(
             outbox.new_mails(

@@ -614,6 +614,7 @@ def test_personal_data_of_lists_every_stored_field(event, sign_up):
                 "signed_up_at": attendee.created_at.isoformat(),
             }
         ],
+        "evaluation": [],
         "mails": [
             {
                 "event": str(event),
@@ -643,8 +644,9 @@ def test_personal_data_lookup_query_count_does_not_grow(
         )
     admin_client.get(reverse("admin:index"))  # the session and user are read once first
 
-    # Act / Assert: the session, the user, the sign-ups, the board members and the mails.
-    with django_assert_num_queries(5):
+    # Act / Assert: the session, the user, the sign-ups, the board members, their evaluation
+    # answers and the mails.
+    with django_assert_num_queries(6):
         response = admin_client.post(
             personal_data_url, {"email": "jan@example.org", "action": "export"}
         )

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from registrations.management.commands.seed_demo import DEMO_SLUG
-from registrations.management.demo_past import PAST_SLUG, past_demo_event
-from registrations.models import OutboxMail
+from registrations.management.demo_past import PAST_SLUG
+from registrations.models import MailStatus, OutboxMail
 from sessions.models import Announcement, Contact, Event
 from tests.factories import EventFactory
 from tests.subprocesses import run_python
@@ -122,10 +122,12 @@ def test_seed_demo_without_debug_creates_no_login_and_says_why(settings):
 
 
 def test_seed_demo_on_postgresql_creates_no_login_unless_allowed(settings, monkeypatch):
-    # Arrange: a developer shell with DEBUG on, pointed at a PostgreSQL database.
+    # Arrange: a developer shell with DEBUG on, pointed at a PostgreSQL database. The demo's
+    # sign-ups are made first, while the database still says it is SQLite (they lock rows).
+    settings.DEBUG = False
+    seed()
     settings.DEBUG = True
     settings.ALLOW_DEMO_LOGIN = False
-    past_demo_event()  # its sign-ups lock the event, which on SQLite must not look like PostgreSQL
     monkeypatch.setattr(connection, "vendor", "postgresql")
 
     # Act
@@ -155,7 +157,9 @@ def test_seed_demo_with_production_database_url_and_no_secret_key_stops_before_a
     assert "connection" not in result.stderr.lower()
 
 
-def test_seed_demo_adds_a_past_lab_with_its_report_and_an_announced_autumn_lab(settings, client):
+def test_seed_demo_makes_a_past_lab_with_evaluation_and_report_and_an_announced_autumn_lab(
+    settings, admin_client
+):
     # Arrange
     settings.DEBUG = False
 
@@ -163,16 +167,24 @@ def test_seed_demo_adds_a_past_lab_with_its_report_and_an_announced_autumn_lab(s
     seed()
     seed()
 
-    # Assert: one past lab, in the archive with its report; the autumn lab on the home page.
+    # Assert: one past lab with evaluation answers, in the archive with its report; the autumn
+    # lab on the home page; nothing mailed.
     past = Event.objects.get(slug=PAST_SLUG)
     assert past.date < timezone.localdate()
-    assert past.attendees.filter(checked_in_at__isnull=False).count() == 4
+    assert past.attendees.filter(checked_in_at__isnull=False).count() == 6
+    assert past.evaluation.responses.count() == 6
+    assert past.evaluation.responses.answered().count() == 5
+    assert not OutboxMail.objects.filter(registration__event=past, status=MailStatus.QUEUED)
+    page = admin_client.get(reverse("admin:theme_sessions_event_evaluation", args=[past.pk]))
+    assert page.status_code == 200
+    assert "De voorbeelden van andere huurdersorganisaties." in page.content.decode()
     assert default_storage.open(past.report_file.name).read(5) == b"%PDF-"
     assert Event.objects.count() == 2
     (announcement,) = Announcement.objects.all()
     assert announcement.theme == "Professionalisering van het bestuur"
     assert announcement.when.startswith("najaar 20")
     assert not OutboxMail.objects.unsent().exists()
-    archive = client.get(reverse("registrations:archive")).content.decode()
+    archive = admin_client.get(reverse("registrations:archive")).content.decode()
     assert past.title in archive and past.report_file.url in archive
-    assert announcement.theme in client.get(reverse("registrations:event_list")).content.decode()
+    home = admin_client.get(reverse("registrations:event_list")).content.decode()
+    assert announcement.theme in home
