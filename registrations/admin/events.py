@@ -12,6 +12,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registrations.backoffice import event_urls
+from registrations.billing_pages import event_invoice_urls
 from registrations.errors import RegistrationError
 from registrations.waiting_list import refresh_event
 from sessions.admin import EventAdmin, ThemeSessionAdmin
@@ -38,7 +39,11 @@ class EventWithSignupsAdmin(EventAdmin):
     change_form_template = "admin/registrations/event/change_form.html"
 
     def get_urls(self):
-        return [*event_urls(self.admin_site), *super().get_urls()]
+        return [
+            *event_urls(self.admin_site),
+            *event_invoice_urls(self.admin_site),
+            *super().get_urls(),
+        ]
 
     def view_on_site(self, event: Event) -> str:
         return reverse("registrations:event_detail", args=[event.slug])

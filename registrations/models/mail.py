@@ -21,6 +21,8 @@ class MailKind(models.TextChoices):
     REMINDER = "reminder", _("herinnering")
     STAFF_NEW = "staff_new", _("melding aan Atrivé: nieuwe aanmelding")
     STAFF_CHANGE = "staff_change", _("melding aan Atrivé: wijziging")
+    INVOICE = "invoice", _("factuur")
+    PAYMENT_REMINDER = "payment_reminder", _("betalingsherinnering")
 
 
 class MailStatus(models.TextChoices):
