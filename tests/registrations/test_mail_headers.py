@@ -13,6 +13,7 @@ import pytest
 from icalendar import Calendar
 
 from registrations import outbox
+from registrations.issuing import issue_invoices
 from registrations.models import MailKind, OutboxMail
 from tests.mail_servers import SMTPSink
 
@@ -46,6 +47,10 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
         registration = sign_up(
             event, [("Karin Voorbeeld", "karin@example.org", event.sessions.first())]
         )
+        # An invoice mail carries an issued document.
+        params = (
+            {"document": issue_invoices(event=event)[0].pk} if kind == MailKind.INVOICE else {}
+        )
         OutboxMail.objects.all().delete()  # the sign-up's own mails: their tasks find no row
         outbox.queue(
             outbox.new_mails(
@@ -54,6 +59,7 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
                 registration=registration,
                 language="nl",
                 message="Uw themasessie is gewijzigd.",
+                params=params,
             )
         )
         send_queued_mail()

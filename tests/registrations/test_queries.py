@@ -107,7 +107,7 @@ QUERIES = {
     "registration": 8,
     "invoice": 6,
     "outboxmail": 7,
-    "overview": 10,  # with the organisations compared for likely doubles
+    "overview": 11,  # with the organisations compared for likely doubles, and what was invoiced
     "organisation": 5,
 }
 
