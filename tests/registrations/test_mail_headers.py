@@ -48,9 +48,7 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
             event, [("Karin Voorbeeld", "karin@example.org", event.sessions.first())]
         )
         # An invoice mail carries an issued document.
-        params = (
-            {"document": issue_invoices(event=event)[0].pk} if kind == MailKind.INVOICE else {}
-        )
+        params = {"document": issue_invoices(event=event)[0].pk} if kind == MailKind.INVOICE else {}
         OutboxMail.objects.all().delete()  # the sign-up's own mails: their tasks find no row
         outbox.queue(
             outbox.new_mails(
