@@ -9,6 +9,7 @@ from registrations.billing_pages import INVOICE_PERMISSION, account_urls
 from registrations.invoices import invoice_status, mark_invoices_paid
 from registrations.models import Invoice, InvoiceDocument, Payment
 from registrations.templatetags.money import euro
+from sessions.admin_labels import LabelledTabularInline
 
 
 class PaymentStatusFilter(admin.SimpleListFilter):
@@ -40,7 +41,7 @@ class PaymentStatusFilter(admin.SimpleListFilter):
         return queryset
 
 
-class DocumentInline(admin.TabularInline):
+class DocumentInline(LabelledTabularInline):
     """The invoices and credit notes sent for the account: read only, each with its PDF."""
 
     model = InvoiceDocument
@@ -68,7 +69,7 @@ class DocumentInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', url, f"{document.number}.pdf")
 
 
-class PaymentInline(admin.TabularInline):
+class PaymentInline(LabelledTabularInline):
     """The payments received on the account: read only; a new one has its own page."""
 
     model = Payment
