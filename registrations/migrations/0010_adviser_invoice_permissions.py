@@ -27,6 +27,11 @@ def forward(apps, schema_editor):
     group = apps.get_model("auth", "Group").objects.filter(name=GROUP_NAME).first()
     if group is not None:
         group.permissions.add(*invoice_permissions(apps))
+    carry_paid_amounts(apps, schema_editor)
+
+
+def carry_paid_amounts(apps, schema_editor):
+    """Record what an account had paid before payments were rows as one payment."""
     Invoice = apps.get_model("registrations", "Invoice")
     Payment = apps.get_model("registrations", "Payment")
     Payment.objects.bulk_create(
