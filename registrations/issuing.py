@@ -18,7 +18,8 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import OperationalError, transaction
-from django.db.models import Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.text import get_text_list
@@ -231,3 +232,38 @@ def queue_document_mail(document: InvoiceDocument) -> None:
             params={"document": document.pk},
         )
     )
+
+
+def money_attention(*, today: datetime.date | None = None) -> dict:
+    """Return what needs staff's attention about money, for the admin's dashboard.
+
+    `to_issue`: per event, how many organisations have something still to invoice or credit
+    (events by date, as dicts with `event` and `count`); `overdue`: how many accounts still
+    owe after the term of their last invoice, and `overdue_amount` what they owe together.
+    """
+    today = today or timezone.localdate()
+    documents = InvoiceDocument.objects.filter(account=OuterRef("pk")).values("account")
+    accounts = Invoice.objects.annotate(
+        invoiced=Coalesce(Subquery(documents.annotate(total=Sum("amount")).values("total")), ZERO),
+        last_due=Subquery(
+            documents.filter(amount__gt=0).annotate(last=Max("due_on")).values("last")
+        ),
+    )
+    pending = (
+        accounts.filter(Q(needs_reissue=True) | ~Q(amount_due=F("invoiced")))
+        .values("event")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    events = Event.objects.in_bulk([row["event"] for row in pending])
+    overdue = accounts.filter(amount_due__gt=F("amount_paid"), last_due__lt=today).aggregate(
+        count=Count("pk"), amount=Sum(F("amount_due") - F("amount_paid"), default=ZERO)
+    )
+    return {
+        "to_issue": sorted(
+            ({"event": events[row["event"]], "count": row["count"]} for row in pending),
+            key=lambda row: (row["event"].date, row["event"].pk),
+        ),
+        "overdue": overdue["count"],
+        "overdue_amount": overdue["amount"],
+    }

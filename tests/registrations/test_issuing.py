@@ -6,11 +6,13 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.context_processors import PermWrapper
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from registrations.changes import cancel_attendee
 from registrations.invoice_pdf import invoice_pdf
-from registrations.issuing import issue_invoices
+from registrations.issuing import issue_invoices, money_attention
 from registrations.models import DocumentKind, Invoice, InvoiceDocument, MailKind
 from registrations.organisations import merge_organisations
 from registrations.signup import AttendeeData, add_attendee
@@ -182,3 +184,29 @@ def test_issued_invoice_is_mailed_with_its_pdf(event, sign_up, send_queued_mail,
     assert (filename, mimetype) == ("factuur-2026-0001.pdf", "application/pdf")
     assert content.startswith(b"%PDF")
     assert document.account.registrations.get().mails.filter(kind=MailKind.INVOICE).count() == 1
+
+
+def test_money_attention_counts_what_to_issue_and_what_is_overdue(event, sign_up, rf, admin_user):
+    # Arrange: one organisation invoiced long ago and unpaid, one not yet invoiced.
+    session = event.sessions.first()
+    sign_up(event, [("Anna", "", session)], organisation_name="Alfa")
+    issue_invoices(event=event, today=datetime.date(2026, 1, 5))
+    sign_up(
+        event, [("Bert", "", session)], organisation_name="Bravo", contact_email="b@example.org"
+    )
+
+    # Act
+    attention = money_attention(today=datetime.date(2026, 3, 1))
+    request = rf.get("/")
+    request.user = admin_user
+    html = render_to_string(
+        "admin/registrations/dashboard/_money.html",
+        {"money_attention": attention, "perms": PermWrapper(admin_user)},
+        request=request,
+    )
+
+    # Assert
+    assert attention["to_issue"] == [{"event": event, "count": 1}]
+    assert (attention["overdue"], attention["overdue_amount"]) == (1, Decimal("50.00"))
+    assert "1 organisatie nog te factureren" in html
+    assert "1 organisatie betaalt te laat: samen € 50,00" in html
