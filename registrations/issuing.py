@@ -213,8 +213,13 @@ def take_number(year: int) -> tuple[int, int]:
 
 def billing_contact(account: Invoice) -> Registration | None:
     """Return the sign-up whose contact person gets the account's mail: the first one still
-    standing, else the first one."""
+    standing, else the first one. An account left without sign-ups by a merge writes to the
+    organisation it was merged into."""
     registrations = account.registrations.order_by("created_at", "pk")
+    if not registrations.exists() and account.organisation.merged_into_id is not None:
+        registrations = Registration.objects.filter(
+            event=account.event_id, organisation=account.organisation.merged_into_id
+        ).order_by("created_at", "pk")
     return registrations.exclude(status=Status.CANCELLED).first() or registrations.first()
 
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from registrations.changes import cancel_attendee
 from registrations.invoice_pdf import invoice_pdf
 from registrations.issuing import issue_invoices, money_attention
-from registrations.models import DocumentKind, Invoice, InvoiceDocument, MailKind
+from registrations.models import DocumentKind, Invoice, InvoiceDocument, MailKind, OutboxMail
 from registrations.organisations import merge_organisations
 from registrations.signup import AttendeeData, add_attendee
 
@@ -144,6 +144,11 @@ def test_merge_after_issuing_credits_and_reissues(event, sign_up):
     ]
     assert sum(d.amount for d in InvoiceDocument.objects.all()) == Decimal("85.00")
     assert issue_invoices(event=event, today=TODAY) == []
+    # Every document is mailed, the merged spelling's credit note to the kept organisation.
+    assert (
+        sorted(OutboxMail.objects.filter(kind=MailKind.INVOICE).values_list("recipient", flat=True))
+        == ["b@example.org"] + ["karin@example.org"] * 4
+    )
 
 
 def test_invoice_pdf_shows_number_organisation_and_amount(event, sign_up):
