@@ -108,3 +108,32 @@ def test_payment_page_with_a_bad_amount_says_so_and_records_nothing(adviser_clie
     assert response.status_code == 200
     assert response.context["form"].errors["amount"]
     assert Payment.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("choice", "expected"),
+    [("open", ["Open"]), ("partly", ["Deels"]), ("paid", ["Betaald"]), ("overpaid", ["Te veel"])],
+    ids=["open", "partly", "paid", "overpaid"],
+)
+def test_payment_filter_finds_accounts_and_sign_ups_by_how_they_stand(
+    admin_client, event, sign_up, choice, expected
+):
+    # Arrange: four organisations of one member (€ 50,00 each), paid 0, 20, 50 and 70.
+    for name, amount in [("Open", 0), ("Deels", 20), ("Betaald", 50), ("Te veel", 70)]:
+        invoice = sign_up(
+            event, members_of(event, 1), organisation_name=name, contact_email="x@example.org"
+        ).invoice
+        if amount:
+            record_payment(invoice=invoice, amount=Decimal(amount), paid_on=PAID_ON)
+
+    # Act
+    accounts = admin_client.get(
+        reverse("admin:registrations_invoice_changelist"), {"betaling": choice}
+    )
+    signups = admin_client.get(
+        reverse("admin:registrations_registration_changelist"), {"betaling": choice}
+    )
+
+    # Assert
+    assert [i.organisation.name for i in accounts.context["cl"].result_list] == expected
+    assert [r.organisation.name for r in signups.context["cl"].result_list] == expected
