@@ -113,6 +113,7 @@ class InvoiceAdmin(admin.ModelAdmin):
         "balance_display",
         "payment_status",
         "record_payment_link",
+        "reference",
     ]
     fieldsets = [
         (
@@ -130,7 +131,10 @@ class InvoiceAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Factuurgegevens"), {"fields": ["attention", "address", "customer_reference"]}),
+        (
+            _("Factuurgegevens"),
+            {"fields": ["attention", "address", "customer_reference", "reference"]},
+        ),
     ]
     inlines = [DocumentInline, PaymentInline]
     actions = ["mark_paid"]

@@ -92,7 +92,12 @@ class Invoice(models.Model):
         verbose_name=_("organisatie"),
     )
     # Older free-text field (before numbered invoice documents); kept for what staff wrote.
-    reference = models.CharField(_("factuurnummer"), max_length=50, blank=True)
+    reference = models.CharField(
+        _("eerder factuurnummer"),
+        max_length=50,
+        blank=True,
+        help_text=_("Met de hand ingevuld, van vóór de genummerde facturen."),
+    )
     # The invoice details the organisation gives (once, optionally, on the sign-up form).
     attention = models.CharField(_("ter attentie van"), max_length=200, blank=True)
     address = models.TextField(_("factuuradres"), max_length=500, blank=True)
