@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from registrations.invoice_pdf import invoice_pdf, pdf_filename
+from registrations.invoices import open_on_invoices
 from registrations.models import DocumentKind, InvoiceDocument, OutboxMail, Registration
 
 
@@ -39,14 +40,20 @@ def invoice_mail(registration: Registration, mail: OutboxMail) -> EmailMultiAlte
 def payment_reminder(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
     """Remind the contact person of what is still open, once the payment term has passed."""
     account = registration.invoice
-    if account.balance <= 0:
+    still_open = open_on_invoices(account)
+    if still_open <= 0:
         return None  # paid meanwhile
     documents = list(account.documents.filter(amount__gt=0).order_by("year", "sequence"))
     return money_message(
         registration,
         mail,
         _("Herinnering: betaling voor %(title)s") % {"title": account.event.title},
-        {"account": account, "documents": documents, "sender": settings.INVOICE_SENDER},
+        {
+            "account": account,
+            "still_open": still_open,
+            "documents": documents,
+            "sender": settings.INVOICE_SENDER,
+        },
     )
 
 

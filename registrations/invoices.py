@@ -166,6 +166,17 @@ def invoice_status(invoice: Invoice) -> str:
     return payment_status(amount_due=invoice.amount_due, amount_paid=invoice.amount_paid)
 
 
+def invoiced_amount(account: Invoice) -> Decimal:
+    """Return what the account's documents add up to (credit notes count negative)."""
+    return account.documents.aggregate(total=Sum("amount", default=ZERO))["total"]
+
+
+def open_on_invoices(account: Invoice) -> Decimal:
+    """Return what is still to be paid of what was invoiced (a change not yet invoiced is
+    not reminded of)."""
+    return min(account.balance, invoiced_amount(account) - account.amount_paid)
+
+
 def money_totals(event: Event) -> dict:
     """Return what an event's organisations owe, have paid and still owe, how many pay, and
     what the documents sent add up to (`invoiced`)."""

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, override
 
 from registrations.errors import RegistrationError
+from registrations.invoices import invoiced_amount
 from registrations.locking import lock_event
 from registrations.models import (
     Attendee,
@@ -76,11 +77,6 @@ def accounts_to_settle(event: Event) -> list[Invoice]:
         .select_related("organisation", "event")
         .order_by("organisation__name", "pk")
     )
-
-
-def invoiced_amount(account: Invoice) -> Decimal:
-    """Return what the account's documents add up to (credit notes count negative)."""
-    return account.documents.aggregate(total=Sum("amount", default=ZERO))["total"]
 
 
 def pending_difference(account: Invoice) -> Decimal:

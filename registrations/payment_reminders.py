@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import F
 from django.utils import timezone
 
+from registrations.invoices import open_on_invoices
 from registrations.issuing import billing_contact
 from registrations.locking import lock_event_then_row
 from registrations.models import Invoice, MailKind
@@ -48,7 +49,7 @@ def queue_payment_reminder(account_id: int, *, today: datetime.date) -> int:
     account = Invoice.objects.get(pk=account_id)
     with lock_event_then_row(account, check_deadline=False) as (_event, account):
         last_invoice = account.documents.filter(amount__gt=0).order_by("-issued_on").first()
-        if account.balance <= 0 or last_invoice is None:
+        if open_on_invoices(account) <= 0 or last_invoice is None:
             return 0
         level = reminder_level_due(due_on=last_invoice.due_on, today=today)
         registration = billing_contact(account)

@@ -11,6 +11,7 @@ from registrations.invoices import record_payment
 from registrations.issuing import issue_invoices
 from registrations.models import MailKind, OutboxMail
 from registrations.payment_reminders import queue_payment_reminders, reminder_level_due
+from registrations.signup import AttendeeData, add_attendee
 from tests.signup_posts import members_of
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +106,24 @@ def test_send_payment_reminders_command_reports_what_it_queued(event, sign_up, c
         "Payment reminders queued: 1.",
         "Payment reminders queued: 0.",
     ]
+
+
+def test_reminder_asks_only_for_what_was_invoiced(event, sign_up, send_queued_mail, mailoutbox):
+    # Arrange: invoiced € 50,00; a colleague added later (€ 85,00 now) is not invoiced yet.
+    registration = sign_up(event, members_of(event, 1))
+    issue_invoices(event=event, today=ISSUED)
+    add_attendee(
+        registration=registration,
+        attendee=AttendeeData(name="Later Lid", email="", session_id=event.sessions.first().pk),
+        by_staff=True,
+    )
+    send_queued_mail()
+    mailoutbox.clear()
+
+    # Act
+    queue_payment_reminders(today=datetime.date(2026, 7, 2))
+    send_queued_mail()
+
+    # Assert
+    [mail] = mailoutbox
+    assert "Nog te betalen: € 50,00" in mail.body
