@@ -47,8 +47,10 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
         registration = sign_up(
             event, [("Karin Voorbeeld", "karin@example.org", event.sessions.first())]
         )
-        # An invoice mail carries an issued document.
-        params = {"document": issue_invoices(event=event)[0].pk} if kind == MailKind.INVOICE else {}
+        # Mails about money are about an issued invoice.
+        params = {}
+        if kind in (MailKind.INVOICE, MailKind.PAYMENT_REMINDER):
+            params = {"document": issue_invoices(event=event)[0].pk}
         OutboxMail.objects.all().delete()  # the sign-up's own mails: their tasks find no row
         outbox.queue(
             outbox.new_mails(
