@@ -9,8 +9,11 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 
 from registrations.changes import cancel_attendee
+from registrations.exports import allocate_payments
 from registrations.invoices import money_totals, record_payment
 from registrations.issuing import issue_invoices
 from tests.signup_posts import members_of
@@ -110,3 +113,26 @@ def test_attendee_export_of_the_mixed_event_has_no_column_that_counts_money(
         "Twee": "deels betaald",
         "Drie": "open",
     }
+
+
+amounts = st.decimals(min_value=-200, max_value=300, places=2).filter(lambda amount: amount != 0)
+
+
+@given(
+    documents=st.lists(st.tuples(st.integers(1, 3), amounts), max_size=8),
+    paid=st.dictionaries(st.integers(1, 3), st.decimals(min_value=0, max_value=500, places=2)),
+)
+def test_allocate_payments_gives_each_account_exactly_its_payments(documents, paid):
+    # Arrange: rows as the export reads them, account id first and amount last.
+    rows = [(account, "nummer", amount) for account, amount in documents]
+    invoiced_accounts = {account for account, _amount in documents}
+
+    # Act
+    shares = allocate_payments(rows, paid)
+
+    # Assert: per account with documents, the shares add up to its payments.
+    for account in invoiced_accounts:
+        mine = [
+            share for (owner, *_rest), share in zip(rows, shares, strict=True) if owner == account
+        ]
+        assert sum(mine) == paid.get(account, Decimal("0.00"))
