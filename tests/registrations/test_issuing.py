@@ -215,3 +215,22 @@ def test_money_attention_counts_what_to_issue_and_what_is_overdue(event, sign_up
     assert (attention["overdue"], attention["overdue_amount"]) == (1, Decimal("50.00"))
     assert "1 organisatie nog te factureren" in html
     assert "1 organisatie betaalt te laat: samen € 50,00" in html
+
+
+@pytest.mark.parametrize(
+    ("rate", "expected"),
+    [("0", "Vrijgesteld van btw"), ("21", "Inclusief 21% btw: € 14,75.")],
+    ids=["exempt", "vat-included"],
+)
+def test_invoice_pdf_says_the_vat_from_the_settings(event, sign_up, settings, rate, expected):
+    # Arrange
+    settings.INVOICE_VAT_RATE = rate
+    sign_up(event, [("Anna", "", event.sessions.first()), ("Bert", "", event.sessions.first())])
+    [document] = issue_invoices(event=event, today=TODAY)
+
+    # Act
+    pdf = invoice_pdf(document)
+
+    # Assert
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert expected in " ".join(text.split())
