@@ -98,6 +98,12 @@ class InvoiceDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
+    def save(self, *args, **kwargs) -> None:
+        # An issued document is a record of what was sent: a change is a new document.
+        if not self._state.adding:
+            raise ValueError(f"Invoice document {self.number} was issued and cannot change.")
+        super().save(*args, **kwargs)
+
 
 class Payment(models.Model):
     """Money received on an account: a part or the whole, on a date, with a note."""

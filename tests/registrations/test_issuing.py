@@ -234,3 +234,15 @@ def test_invoice_pdf_says_the_vat_from_the_settings(event, sign_up, settings, ra
     # Assert
     text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
     assert expected in " ".join(text.split())
+
+
+def test_an_issued_document_refuses_to_be_saved_again(event, sign_up):
+    # Arrange
+    sign_up(event, [("Anna", "", event.sessions.first())])
+    [document] = issue_invoices(event=event, today=TODAY)
+    document.amount = Decimal("1.00")
+
+    # Act / Assert
+    with pytest.raises(ValueError, match="cannot change"):
+        document.save()
+    assert InvoiceDocument.objects.get().amount == Decimal("50.00")
