@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from registrations.models import (
     Attendee,
+    Invoice,
     MailKind,
     MailStatus,
     Organisation,
@@ -144,6 +145,8 @@ def anonymise_registrations(
                 _anonymise_attendee(attendee)
             _anonymise_contact(registration)
             _anonymise_mails(registration.mails.all())
+            # "To the attention of" names a person; the documents issued stay as sent.
+            Invoice.objects.filter(pk=registration.invoice_id).update(attention="")
             registration.anonymised_at = now
             registration.save()
             count += 1
