@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from registrations.errors import RegistrationError
 from registrations.exports import csv_download, flavour_from_request, invoice_rows
 from registrations.invoice_pdf import invoice_pdf, pdf_filename
-from registrations.invoices import money_totals, record_payment
+from registrations.invoices import invoice_status, money_totals, record_payment
 from registrations.issuing import issue_invoices
 from registrations.models import Invoice, InvoiceDocument
 from registrations.pricing import ZERO
@@ -103,6 +103,7 @@ def event_invoices(request: HttpRequest, event_id: int) -> HttpResponse:
             "account": account,
             "documents": list(account.documents.all()),
             "pending": pending_figure(account),
+            "status": invoice_status(account),
         }
         for account in accounts
     ]

@@ -174,10 +174,18 @@ class InvoiceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Markeren als betaald"), permissions=["manage_invoices"])
     def mark_paid(self, request: HttpRequest, queryset: QuerySet[Invoice]) -> None:
-        count = mark_invoices_paid(invoices=list(queryset), recorded_by=request.user)
+        selected = list(queryset)
+        count = mark_invoices_paid(invoices=selected, recorded_by=request.user)
         self.message_user(
             request,
             _("Betaling van het open bedrag vastgelegd voor %(count)d organisatie(s).")
             % {"count": count},
             messages.SUCCESS,
         )
+        if len(selected) > count:
+            self.message_user(
+                request,
+                _("Niets open bij %(count)d organisatie(s): daar is niets vastgelegd.")
+                % {"count": len(selected) - count},
+                messages.INFO,
+            )

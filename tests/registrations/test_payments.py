@@ -137,3 +137,26 @@ def test_payment_filter_finds_accounts_and_sign_ups_by_how_they_stand(
     # Assert
     assert [i.organisation.name for i in accounts.context["cl"].result_list] == expected
     assert [r.organisation.name for r in signups.context["cl"].result_list] == expected
+
+
+def test_mark_paid_action_says_where_nothing_was_open(adviser_client, event, sign_up):
+    # Arrange: one organisation paid in full, one open.
+    done = sign_up(event, members_of(event, 1), organisation_name="Alfa").invoice
+    record_payment(invoice=done, amount=Decimal("50.00"), paid_on=PAID_ON)
+    open_one = sign_up(
+        event, members_of(event, 1), organisation_name="Bravo", contact_email="b@example.org"
+    ).invoice
+
+    # Act
+    response = adviser_client.post(
+        reverse("admin:registrations_invoice_changelist"),
+        {"action": "mark_paid", "_selected_action": [done.pk, open_one.pk]},
+        follow=True,
+    )
+
+    # Assert
+    assert [str(m) for m in response.context["messages"]] == [
+        "Betaling van het open bedrag vastgelegd voor 1 organisatie(s).",
+        "Niets open bij 1 organisatie(s): daar is niets vastgelegd.",
+    ]
+    assert Payment.objects.count() == 2
