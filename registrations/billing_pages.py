@@ -20,9 +20,8 @@ from registrations.errors import RegistrationError
 from registrations.exports import csv_download, flavour_from_request, invoice_rows
 from registrations.invoice_pdf import invoice_pdf, pdf_filename
 from registrations.invoices import invoice_status, money_totals, record_payment
-from registrations.issuing import issue_invoices
+from registrations.issuing import issue_invoices, what_to_issue
 from registrations.models import Invoice, InvoiceDocument
-from registrations.pricing import ZERO
 from sessions.models import Event
 
 INVOICE_PERMISSION = "registrations.manage_invoices"
@@ -102,7 +101,7 @@ def event_invoices(request: HttpRequest, event_id: int) -> HttpResponse:
         {
             "account": account,
             "documents": list(account.documents.all()),
-            "pending": pending_figure(account),
+            "pending": what_to_issue(account, account.documents.all()),
             "status": invoice_status(account),
         }
         for account in accounts
@@ -114,20 +113,10 @@ def event_invoices(request: HttpRequest, event_id: int) -> HttpResponse:
         "opts": Event._meta,
         "event_url": reverse("admin:theme_sessions_event_change", args=[event.pk]),
         "rows": rows,
-        "to_issue": sum(1 for row in rows if row["pending"]),
+        "to_issue": sum(1 for row in rows if row["pending"] is not None),
         "money": money_totals(event),
     }
     return render(request, "admin/registrations/event/invoices.html", context)
-
-
-def pending_figure(account: Invoice):
-    """Return what issuing would settle for the account, from its prefetched documents."""
-    if account.needs_reissue:
-        return account.amount_due or None
-    difference = account.amount_due - sum(
-        (document.amount for document in account.documents.all()), start=ZERO
-    )
-    return difference or None
 
 
 @require_safe

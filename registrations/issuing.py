@@ -14,6 +14,7 @@ no number repeats or is skipped.
 """
 
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django.conf import settings
@@ -79,11 +80,14 @@ def accounts_to_settle(event: Event) -> list[Invoice]:
     )
 
 
-def pending_difference(account: Invoice) -> Decimal:
-    """Return what the next issue run would invoice (positive) or credit (negative)."""
-    if account.needs_reissue:
-        return account.amount_due
-    return account.amount_due - invoiced_amount(account)
+def what_to_issue(account: Invoice, documents: Iterable[InvoiceDocument]) -> Decimal | None:
+    """Return how much the next issue run changes what the account was invoiced, given its
+    documents, or None when it would issue nothing (after a merge it credits everything and
+    invoices afresh, which may change nothing in total)."""
+    invoiced = sum((document.amount for document in documents), start=ZERO)
+    if account.amount_due != invoiced or (account.needs_reissue and invoiced != 0):
+        return account.amount_due - invoiced
+    return None
 
 
 def settle_account(
@@ -251,7 +255,7 @@ def money_attention(*, today: datetime.date | None = None) -> dict:
         ),
     )
     pending = (
-        accounts.filter(Q(needs_reissue=True) | ~Q(amount_due=F("invoiced")))
+        accounts.filter(~Q(amount_due=F("invoiced")) | (Q(needs_reissue=True) & ~Q(invoiced=0)))
         .values("event")
         .annotate(count=Count("pk"))
         .order_by()

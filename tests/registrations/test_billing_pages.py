@@ -9,6 +9,7 @@ from pytest_django.asserts import assertContains
 
 from registrations.issuing import issue_invoices
 from registrations.models import Invoice, InvoiceDocument, MailKind, OutboxMail
+from registrations.organisations import merge_organisations
 from tests.admin_posts import admin_form_post
 from tests.signup_posts import members_of, signup_data, signup_url
 
@@ -139,3 +140,28 @@ def test_staff_edit_the_invoice_details_on_the_account(adviser_client, event, si
     assert response.status_code == 302
     invoice.refresh_from_db()
     assert (invoice.attention, invoice.customer_reference) == ("Mevrouw Voorbeeld", "REF-1")
+
+
+def test_invoices_page_after_a_merge_says_what_the_next_run_does(adviser_client, event, sign_up):
+    # Arrange: two spellings of one organisation, both invoiced, then merged.
+    sign_up(event, members_of(event, 1), organisation_name="De Linde")
+    other = sign_up(
+        event,
+        members_of(event, 1, prefix="eo"),
+        organisation_name="De Linde e.o.",
+        contact_email="eo@example.org",
+    )
+    issue_invoices(event=event)
+    kept = Invoice.objects.get(organisation__name="De Linde").organisation
+    merge_organisations(keep=kept, merge=other.organisation)
+
+    # Act
+    response = adviser_client.get(invoices_url(event))
+
+    # Assert: the kept one owes € 85,00 (€ 35,00 more), the merged spelling € 50,00 less.
+    assert [row["pending"] for row in response.context["rows"]] == [
+        Decimal("35.00"),
+        Decimal("-50.00"),
+    ]
+    assert response.context["to_issue"] == 2
+    assertContains(response, "alles gecrediteerd en opnieuw gefactureerd", count=1)
