@@ -136,3 +136,24 @@ def test_allocate_payments_gives_each_account_exactly_its_payments(documents, pa
             share for (owner, *_rest), share in zip(rows, shares, strict=True) if owner == account
         ]
         assert sum(mine) == paid.get(account, Decimal("0.00"))
+
+
+@pytest.mark.parametrize("organisations", [2, 12])
+def test_invoices_csv_query_count_does_not_grow(
+    admin_client, event, sign_up, django_assert_num_queries, organisations
+):
+    # Arrange
+    for n in range(organisations):
+        sign_up(
+            event,
+            members_of(event, 1, prefix=f"o{n}-"),
+            organisation_name=f"Organisatie {n}",
+            contact_email=f"c{n}@example.org",
+        )
+    issue_invoices(event=event)
+    url = reverse("admin:theme_sessions_event_invoice_export", args=[event.pk])
+
+    # Act / Assert: session and user, the event, the documents, the accounts' payments.
+    with django_assert_num_queries(5):
+        rows = read(admin_client.get(url))
+    assert len(rows) == organisations
