@@ -19,7 +19,7 @@ GUNICORN_FLAGS ?= --access-logfile -
 # (EMAIL_TIMEOUT, 10 s, in the mail worker only). tests/participatielab/test_settings.py checks it.
 GUNICORN_TIMEOUT ?= 30
 
-.PHONY: run serve test lint install clean bench mutate
+.PHONY: run serve test lint install clean bench mutate pango
 
 # (Re)install whenever pyproject.toml changes; the stamp records the last install.
 $(STAMP): pyproject.toml
@@ -27,7 +27,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check ".[test]"
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) pango
+
+# WeasyPrint (the name badges) draws text with the system's Pango: the Debian packages are
+# installed when the libraries are missing.
+LDCONFIG := $(shell command -v ldconfig || echo /sbin/ldconfig)
+pango:
+	@$(LDCONFIG) -p | grep -q 'libpango-1.0.so.0' && $(LDCONFIG) -p | grep -q 'libpangoft2-1.0.so.0' || { \
+		echo "Installing Pango for WeasyPrint (Debian packages)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			libpango-1.0-0 libpangoft2-1.0-0 >/dev/null; }
 
 # The task worker that sends the mail (see README, "Mail"). It runs in its own process group
 # (setsid, where there is one), so stopping it also stops the child its autoreloader starts.
@@ -42,7 +51,7 @@ endef
 
 # The site at http://127.0.0.1:8000/ (or HOST:PORT) and a worker that sends its mail (to the
 # console).
-run: $(STAMP)
+run: $(STAMP) pango
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
 	$(DEV_ENV) $(BIN)/python manage.py createcachetable
 	$(DEV_ENV) $(BIN)/python manage.py seed_demo
@@ -52,7 +61,7 @@ run: $(STAMP)
 # One worker sends the mail; on more machines run more (README, "Growing beyond one machine").
 # With DEBUG off a system check warns when SITE_URL points at this machine: set it to the
 # public address.
-serve: $(STAMP)
+serve: $(STAMP) pango
 	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py migrate --noinput
 	SITE_URL='$(SITE_URL)' $(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --noinput -v 0
@@ -86,7 +95,7 @@ $(VNU_STAMP): | $(STAMP)
 	else echo "npm or Java not found: the HTML validity test (tests/test_html.py) is skipped"; fi
 
 # Two processes (one per core on these machines): each gets its own test database.
-test: lint $(VNU_STAMP)
+test: lint $(VNU_STAMP) pango
 	$(BIN)/pytest -n $${PYTEST_WORKERS:-2}
 
 # Mutation testing of the domain modules, each against its own tests (see tests/mutate.py and

@@ -300,6 +300,16 @@ RATE_LIMITS = {
         "per": "address",
         "rate": os.environ.get("SIGNUP_RATE_LIMIT", "20/3600"),
     },
+    "notify": {
+        "views": ["registrations:announcement", "registrations:notify_confirm"],
+        "per": "address",
+        "rate": os.environ.get("NOTIFY_RATE_LIMIT", "10/3600"),
+    },
+    "unsubscribe": {
+        "views": ["registrations:unsubscribe"],
+        "per": "address",
+        "rate": os.environ.get("UNSUBSCRIBE_RATE_LIMIT", "30/3600"),
+    },
     "login": {
         "views": ["admin:login"],
         "per": "address",
@@ -314,6 +324,12 @@ RATE_LIMITS = {
         "views": MANAGE_LINK_VIEWS,
         "per": "address",
         "rate": os.environ.get("MANAGE_ADDRESS_RATE_LIMIT", "30/3600"),
+    },
+    # Answers sent through one evaluation link, as many as changes through a manage link.
+    "evaluation-link": {
+        "views": ["registrations:evaluation"],
+        "per": "token",
+        "rate": os.environ.get("MANAGE_LINK_RATE_LIMIT", "10/3600"),
     },
 }
 # A sign-up sent sooner than this after the form was shown is refused (bots are fast); each
@@ -355,7 +371,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # WeasyPrint (invoice PDFs) reports every step at INFO, even on import.
+        # WeasyPrint (invoices, name badges) reports every step at INFO, even on import.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
     },

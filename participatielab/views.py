@@ -108,8 +108,13 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     return response
 
 
-# Only images are served from the uploads: never a file that a browser would run.
-MEDIA_TYPES = {".webp": "image/webp", ".png": "image/png", ".jpg": "image/jpeg"}
+# Only images and PDF reports are served from the uploads: never a file a browser would run.
+MEDIA_TYPES = {
+    ".webp": "image/webp",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".pdf": "application/pdf",  # a lab's report (sessions.reports)
+}
 
 
 @require_safe

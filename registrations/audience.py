@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 
-from registrations.models import Attendee, Registration, Status
+from registrations.models import Attendee, EvaluationResponse, Registration, Status
 
 COMING = (Status.CONFIRMED, Status.WAITING)
 
@@ -85,3 +85,22 @@ def has_own_address(attendee: Attendee, registration: Registration) -> bool:
     if not attendee.email or same(attendee.email, registration.contact_email):
         return False
     return audience(registration, attendee.email).kind == "member"
+
+
+def evaluation_address(attendee: Attendee, registration: Registration) -> str:
+    """Return where a member's evaluation link goes: their own address, else the contact
+    person's (who passes it on; one mail carries the links of everyone they reach)."""
+    return attendee.email if has_own_address(attendee, registration) else registration.contact_email
+
+
+def evaluation_links(registration: Registration, address: str) -> list[tuple[str, str]]:
+    """Return (name, link) for each evaluation link a mail to `address` carries."""
+    links = {
+        response.attendee_id: response
+        for response in EvaluationResponse.objects.filter(attendee__registration=registration)
+    }
+    return [
+        (member.name, settings.SITE_URL + links[member.pk].get_absolute_url())
+        for member in registration.attendees.all()
+        if member.pk in links and same(evaluation_address(member, registration), address)
+    ]

@@ -20,12 +20,15 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from registrations.availability import with_seat_counts
+from registrations.campaign_pages import invite, mail_attendees
 from registrations.exports import csv_response, flavour_from_request
 from registrations.forms import StaffSignupForm
 from registrations.invoices import money_totals
 from registrations.models import Attendee, Invoice, Registration, Status
 from registrations.organisations import event_organisations, likely_duplicates
+from registrations.presence import check_in
 from registrations.privacy import erase_personal_data, personal_data_of
+from registrations.results import lab_results
 from registrations.views import process_signup, signup_context
 from sessions.models import Event, ThemeSession
 
@@ -50,6 +53,8 @@ def event_urls(admin_site: admin.AdminSite) -> list[URLPattern]:
             name="theme_sessions_event_signup",
         ),
         path("<int:event_id>/export/", wrap(export_event), name="theme_sessions_event_export"),
+        path("<int:event_id>/uitnodigen/", wrap(invite), name="theme_sessions_event_invite"),
+        path("<int:event_id>/bericht/", wrap(mail_attendees), name="theme_sessions_event_mailing"),
         path(
             "<int:event_id>/sessie/<int:session_id>/export/",
             wrap(export_session),
@@ -114,6 +119,8 @@ def event_overview(request: HttpRequest, event_id: int) -> HttpResponse:
         )
         .order_by("week"),
         "can_export": request.user.has_perm(EXPORT_PERMISSION),
+        "can_see_evaluation": request.user.has_perm("registrations.view_evaluationresponse"),
+        "lab_results": lab_results([event]),
         # Names that differ only in "e.o.", punctuation or a typo: one organisation, one bill?
         "duplicates": likely_duplicates(event_organisations(event)),
     }
@@ -128,17 +135,21 @@ def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
     form, formset, registration = process_signup(
         request, event, sessions, by_staff=True, form_class=StaffSignupForm
     )
+    walk_in = "loper" in request.GET
     if registration is not None:
         messages.success(
             request,
             _("Aanmelding van %(organisation)s ingevoerd.")
             % {"organisation": registration.organisation},
         )
+        if walk_in:  # they stand at the door: present at once
+            for attendee in registration.attendees.confirmed():
+                check_in(event=event, attendee_id=attendee.pk, by=request.user)
+            return redirect("admin:theme_sessions_event_check_in", event.pk)
         return redirect("admin:registrations_registration_change", registration.pk)
-    context = admin_context(
-        request, event, _("Aanmelding invoeren voor %(title)s") % {"title": event}
-    )
-    context |= signup_context(event, sessions, form, formset)
+    title = _("Loper aan de deur toevoegen") if walk_in else _("Aanmelding per telefoon")
+    context = admin_context(request, event, f"{title}: {event}")
+    context |= signup_context(event, sessions, form, formset) | {"walk_in": walk_in}
     return render(request, "admin/registrations/event/signup.html", context)
 
 
@@ -232,6 +243,26 @@ def ticked(request: HttpRequest, name: str) -> list[int]:
     return [int(pk) for pk in request.POST.getlist(name) if pk.isdigit()]
 
 
+def chosen(people: list[dict], ids: list[int]) -> list[dict]:
+    """Return the people found whose id was ticked."""
+    return [person for person in people if person["id"] in set(ids)]
+
+
+def confirm_erasure(
+    request: HttpRequest, form: forms.Form, contacts: list[dict], attendees: list[dict]
+) -> HttpResponse:
+    """Ask before erasing: list the people ticked and what of theirs will be erased."""
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Gegevens wissen?"),
+        "opts": Registration._meta,
+        "query": form.query(),
+        "contacts": contacts,
+        "attendees": attendees,
+    }
+    return render(request, "admin/registrations/personal_data_erase.html", context)
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 def personal_data(request: HttpRequest) -> HttpResponse:
     """Find, export (JSON) or erase what is stored about a person (AVG/GDPR).
@@ -247,11 +278,18 @@ def personal_data(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         query = form.query()
         action = request.POST.get("action", "search")
-        if action == "erase":
+        found = personal_data_of(**query)
+        if action in {"erase", "erase_confirmed"}:
             require_permission(request, "registrations.delete_registration")
-            contacts, attendees = ticked(request, "contact"), ticked(request, "attendee")
+            # Only people this search found: a tampered id erases nobody else.
+            contacts = chosen(found["as_contact_person"], ticked(request, "contact"))
+            attendees = chosen(found["as_attendee"], ticked(request, "attendee"))
+            if (contacts or attendees) and action == "erase":
+                return confirm_erasure(request, form, contacts, attendees)
             if contacts or attendees:
-                changed = erase_personal_data(contacts=contacts, attendees=attendees)
+                changed = erase_personal_data(
+                    contacts=[p["id"] for p in contacts], attendees=[p["id"] for p in attendees]
+                )
                 messages.success(
                     request,
                     _("De gegevens van de gekozen personen zijn gewist (%(count)d rij(en)).")
@@ -259,7 +297,6 @@ def personal_data(request: HttpRequest) -> HttpResponse:
                 )
                 return redirect("admin:registrations_registration_personal_data")
             messages.error(request, _("Vink aan wiens gegevens u wilt wissen."))
-        found = personal_data_of(**query)
         if action == "export":
             response = JsonResponse(found, json_dumps_params={"indent": 2, "ensure_ascii": False})
             response["Content-Disposition"] = 'attachment; filename="persoonsgegevens.json"'

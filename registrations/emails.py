@@ -1,6 +1,6 @@
 """What each mail says and who gets it: confirmation, waiting list, "there is a place", change
-summary, reminder, the notices to staff, and (from `invoice_mails`) invoices with their PDF
-and payment reminders.
+summary, reminder, the evaluation's links, the notices to staff, and (from `invoice_mails`)
+invoices with their PDF and payment reminders.
 
 Mails are not sent from here: `registrations.outbox` queues a row per address in the
 transaction that causes the mail, and its worker calls `compose` to write the mail as the
@@ -23,7 +23,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from registrations.audience import Audience, audience
+from registrations.audience import Audience, audience, evaluation_links, same
 from registrations.invoice_mails import invoice_mail, payment_reminder
 from registrations.models import Attendee, MailKind, OutboxMail, Registration, Status
 from registrations.text import single_line
@@ -199,6 +199,30 @@ def reminder(registration: Registration, mail: OutboxMail) -> EmailMultiAlternat
     )
 
 
+def evaluation(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives | None:
+    """Ask for the evaluation: one link per board member this address reaches."""
+    links = evaluation_links(registration, mail.recipient)
+    if not links:
+        return None
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "links": links,
+        "greeting_name": get_text_list(audience(registration, mail.recipient).names, _("en")),
+        "for_others": same(mail.recipient, registration.contact_email),
+        "closes": event.evaluation.closing_date,
+    }
+    message = EmailMultiAlternatives(
+        subject=_("Hoe was het? Uw mening over %(title)s") % {"title": event.title},
+        body=render_to_string("emails/evaluation.txt", context),
+        to=[mail.recipient],
+        reply_to=[staff_address(registration)],
+    )
+    message.attach_alternative(render_to_string("emails/evaluation.html", context), "text/html")
+    return message
+
+
 def staff_notice(registration: Registration, mail: OutboxMail) -> EmailMultiAlternatives:
     """Tell Atrivé about a new sign-up or a change."""
     is_new = mail.kind == MailKind.STAFF_NEW
@@ -236,6 +260,7 @@ COMPOSERS: dict[str, Callable[[Registration, OutboxMail], EmailMultiAlternatives
     MailKind.PROMOTED: promoted,
     MailKind.CHANGE: change,
     MailKind.REMINDER: reminder,
+    MailKind.EVALUATION: evaluation,
     MailKind.STAFF_NEW: staff_notice,
     MailKind.STAFF_CHANGE: staff_notice,
     MailKind.INVOICE: invoice_mail,

@@ -93,18 +93,22 @@ class AttendeeForm(forms.Form):
         event: Event,
         sessions: Sequence[ThemeSession],
         event_full: bool = False,
+        by_staff: bool = False,
         **kwargs,
     ) -> None:
         """`event_full`: the evening itself is full, so a single newcomer may choose to wait
-        whatever their session (a group chooses that together, on the sign-up form)."""
+        whatever their session (a group chooses that together, on the sign-up form).
+        `by_staff`: full sessions stay selectable, as staff may let a walk-in in beyond the
+        maximum; the service refuses it unless they chose that."""
         super().__init__(*args, **kwargs)
         self.event = event
+        self.by_staff = by_staff
         self.event_full = event_full
         self.places = seats(sessions)
         waiting_list = event.has_waiting_list
         full = frozenset(str(s.pk) for s in sessions if s.is_full)
         field = self.fields["session"]
-        field.widget = SessionSelect(full=full, disabled=not waiting_list)
+        field.widget = SessionSelect(full=full, disabled=not (waiting_list or by_staff))
         field.choices = [("", _("Kies een sessie"))] + [
             (s.pk, session_choice_label(s, waiting_list=waiting_list)) for s in sessions
         ]
@@ -135,7 +139,8 @@ class AttendeeForm(forms.Form):
         waits = self.offers_wait and self.fields["wait_if_full"].widget.value_from_datadict(
             self.data, self.files, self.add_prefix("wait_if_full")
         )
-        if session is not None and str(session) in self.full_sessions and not waits:
+        full = session is not None and str(session) in self.full_sessions
+        if full and not waits and not self.by_staff:
             raise ValidationError(
                 session_full(self.event, self.places, session, index=None).message,
                 code="session_full",

@@ -29,10 +29,10 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus, task
 from django_tasks_db.models import DBTaskResult
 
-from registrations import emails
+from registrations import campaign_mails, emails
 from registrations.audience import person_addresses
 from registrations.emails import Summary
-from registrations.models import MailKind, MailStatus, OutboxMail, Registration
+from registrations.models import CAMPAIGN_KINDS, MailKind, MailStatus, OutboxMail, Registration
 
 logger = logging.getLogger(__name__)
 
@@ -142,9 +142,13 @@ def deliver(mail_id: int) -> str:
     if not claimed:  # sent already, or another worker has it
         return "not queued"
     mail = OutboxMail.objects.get(pk=mail_id)
+    registration = None
     try:
-        registration = emails.load(mail.registration_id)
-        message = emails.compose(mail, registration)
+        if mail.kind in CAMPAIGN_KINDS:
+            message = campaign_mails.compose(mail)
+        else:
+            registration = emails.load(mail.registration_id)
+            message = emails.compose(mail, registration)
         if message is None:
             OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.DROPPED)
             return "dropped"
@@ -155,14 +159,18 @@ def deliver(mail_id: int) -> str:
     return "sent"
 
 
-def mark_sent(mail: OutboxMail, registration: Registration) -> None:
+def mark_sent(mail: OutboxMail, registration: Registration | None) -> None:
     """Record that SMTP took the mail; a confirming mail to the contact confirms the sign-up."""
     now = timezone.now()
     with transaction.atomic():
         OutboxMail.objects.filter(pk=mail.pk).update(
             status=MailStatus.SENT, sent_at=now, next_try_at=None
         )
-        if mail.kind in CONFIRMING and mail.recipient.lower() == registration.contact_email.lower():
+        if (
+            registration is not None
+            and mail.kind in CONFIRMING
+            and mail.recipient.lower() == registration.contact_email.lower()
+        ):
             # Only if the sign-up still stands as the mail said (not promoted meanwhile).
             Registration.objects.filter(pk=registration.pk, status=registration.status).update(
                 confirmation_sent_at=now

@@ -7,7 +7,8 @@ to several people, and erasing one of them leaves the others as they are.
 
 Organisations, head counts, statuses and amounts stay for reporting; names, addresses, phone
 numbers, remarks and dietary wishes go, and so do the addresses, names and errors in the mail
-outbox (a mail not yet sent is dropped).
+outbox (a mail not yet sent is dropped) and the open answers of the evaluation (its marks,
+yes/no answers and themes stay).
 """
 
 import datetime
@@ -19,8 +20,11 @@ from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from registrations.evaluation import anonymise_responses
+from registrations.invitations import forget_addresses
 from registrations.models import (
     Attendee,
+    EvaluationAnswer,
     Invoice,
     MailKind,
     MailStatus,
@@ -110,6 +114,20 @@ def personal_data_of(*, email: str = "", organisation: str = "", name: str = "")
             }
             for a in members
         ],
+        "evaluation": [
+            {
+                "event": str(a.response.evaluation.event),
+                "question": a.question.text,
+                "mark": a.mark,
+                "yes_no": a.yes_no,
+                "text": a.text,
+                "themes": a.themes,
+                "name_may_be_shown": a.response.show_name,
+            }
+            for a in EvaluationAnswer.objects.filter(response__attendee__in=members)
+            .select_related("question", "response__evaluation__event")
+            .order_by("pk")
+        ],
         "mails": [
             {
                 "event": str(m.registration.event),
@@ -174,6 +192,7 @@ def erase_personal_data(*, contacts: Iterable[int] = (), attendees: Iterable[int
             _anonymise_contact(registration)
             registration.save()
             changed += 1
+        forget_addresses(set().union(*erased.values()) - addresses_still_used(erased))
         for registration_id, addresses in erased.items():
             changed += _anonymise_mails(
                 mails_to(addresses - addresses_in_use(registration_id)).filter(
@@ -181,6 +200,11 @@ def erase_personal_data(*, contacts: Iterable[int] = (), attendees: Iterable[int
                 )
             )
     return changed
+
+
+def addresses_still_used(erased: dict[int, set[str]]) -> set[str]:
+    """Return the erased addresses someone in those sign-ups still uses (a shared address)."""
+    return set().union(*(addresses & addresses_in_use(pk) for pk, addresses in erased.items()))
 
 
 def addresses_in_use(registration_id: int) -> set[str]:
@@ -199,6 +223,8 @@ def _anonymise_attendee(attendee: Attendee) -> None:
     attendee.dietary_wishes = ""
     attendee.manage_secret = ""  # their own link stops working
     attendee.save(update_fields=["name", "name_key", "email", "dietary_wishes", "manage_secret"])
+    # Their evaluation keeps its marks; open answers and the link go.
+    anonymise_responses(attendees=[attendee], now=timezone.now())
 
 
 def _anonymise_contact(registration: Registration) -> None:

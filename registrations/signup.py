@@ -10,6 +10,7 @@ import datetime
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -73,9 +74,12 @@ def register_group(
     attendees: Sequence[AttendeeData],
     wait_as_group: bool = False,
     invoice_details: InvoiceDetails | None = None,
+    no_invitations: bool = False,
     privacy_version: str,
     language: str = "nl",
     by_staff: bool = False,
+    over_capacity_by: AbstractBaseUser | None = None,
+    send_mail: bool = True,
     now: datetime.datetime | None = None,
 ) -> Registration:
     """Sign up a group of board members of one organisation for an event.
@@ -84,7 +88,8 @@ def register_group(
     if they chose it (`wait_if_full`), and a group too large for the evening waits as a whole
     only if it chose that (`wait_as_group`); otherwise the sign-up is refused, at the member
     or the group. Staff (`by_staff`) may sign people up after the deadline or before
-    publication, never beyond capacity.
+    publication; beyond capacity only when a staff member chose it (`over_capacity_by`, a
+    walk-in at the door), which the sign-up records. Without `send_mail` nobody gets a mail.
     """
     now = now or timezone.now()
     with transaction.atomic():
@@ -94,7 +99,9 @@ def register_group(
         check_group_size(event, attendees)
         organisation = find_or_create_organisation(organisation_name)
         check_people_free(event, organisation, [member.name for member in attendees])
-        statuses = place_members(event, attendees, wait_as_group=wait_as_group)
+        statuses, over_capacity = place_or_admit(
+            event, attendees, wait_as_group=wait_as_group, over_capacity_by=over_capacity_by
+        )
 
         invoice = invoice_for(event=event, organisation=organisation)
         if invoice_details is not None:
@@ -109,16 +116,40 @@ def register_group(
             remarks=remarks.strip(),
             status=Status.CONFIRMED if Status.CONFIRMED in statuses else Status.WAITING,
             wait_as_group=wait_as_group and Status.CONFIRMED not in statuses,
+            no_invitations=no_invitations,
             consent_at=now,
             privacy_version=privacy_version,
             language=language,
+            over_capacity=over_capacity,
+            over_capacity_by=over_capacity_by if over_capacity else None,
         )
         check_fields(registration)
         registration.save()
         create_attendees(registration, attendees, statuses)
         recompute_invoice(invoice)
-        outbox.queue_new_signup(registration)
+        if send_mail:
+            outbox.queue_new_signup(registration)
     return registration
+
+
+def place_or_admit(
+    event: Event,
+    attendees: Sequence[AttendeeData],
+    *,
+    wait_as_group: bool,
+    over_capacity_by: AbstractBaseUser | None,
+) -> tuple[list[str], bool]:
+    """Return the members' statuses and whether they came in beyond the maximum.
+
+    The rules place them first; only when they refuse for want of places, and a staff member
+    chose to go over the maximum, is everyone confirmed anyway.
+    """
+    try:
+        return place_members(event, attendees, wait_as_group=wait_as_group), False
+    except RegistrationError as error:
+        if over_capacity_by is None or error.code not in {"session_full", "event_full"}:
+            raise
+    return [Status.CONFIRMED] * len(attendees), True
 
 
 def add_attendee(

@@ -28,7 +28,7 @@ from registrations.member_forms import BaseAttendeeFormSet, attendee_formset_cla
 from registrations.models import Organisation, Registration
 from registrations.signup import register_group
 from sessions.calendar import calendar_file
-from sessions.models import Event, ThemeSession
+from sessions.models import Announcement, Event, ThemeSession
 
 FORMSET_PREFIX = "members"
 
@@ -43,8 +43,14 @@ def get_public_event(request: HttpRequest, slug: str) -> Event:
 
 @require_safe
 def event_list(request: HttpRequest) -> HttpResponse:
+    """List the open and coming labs first, then the labs announced without a date."""
     events = list(Event.objects.upcoming().order_by("date", "start_time"))
-    return render(request, "registrations/event_list.html", {"events": events})
+    announcements = list(Announcement.objects.shown())
+    return render(
+        request,
+        "registrations/event_list.html",
+        {"events": events, "announcements": announcements},
+    )
 
 
 @require_safe
@@ -157,7 +163,7 @@ def process_signup(
     public page and the staff page for phone sign-ups share this, so the same rules hold.
     """
     formset_class = attendee_formset_class(event)
-    form_kwargs = {"event": event, "sessions": sessions}
+    form_kwargs = {"event": event, "sessions": sessions, "by_staff": by_staff}
     if request.method != "POST":
         return form_class(), formset_class(prefix=FORMSET_PREFIX, form_kwargs=form_kwargs), None
     form = form_class(request.POST)
@@ -179,11 +185,14 @@ def process_signup(
                 address=form.cleaned_data["invoice_address"],
                 customer_reference=form.cleaned_data["invoice_reference"],
             ),
+            no_invitations=form.cleaned_data["no_invitations"],
             privacy_version=settings.PRIVACY_STATEMENT_VERSION,
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             by_staff=by_staff,
+            **form.staff_choices(request.user),
         )
     except RegistrationError as error:
+        form.explain_refusal(error)
         if error.index is not None and error.field:
             formset.filled_forms()[error.index].add_error(error.field, error.message)
         else:

@@ -6,7 +6,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from sessions.admin_labels import LabelledFieldsMixin, LabelledTabularInline
-from sessions.models import Contact, Event, PriceTier, ProgrammeItem, SiteSettings, ThemeSession
+from sessions.models import (
+    Announcement,
+    Contact,
+    Event,
+    PriceTier,
+    ProgrammeItem,
+    SiteSettings,
+    ThemeSession,
+)
 from sessions.services import copy_event
 
 
@@ -88,6 +96,7 @@ class EventAdmin(LabelledFieldsMixin, admin.ModelAdmin):
             },
         ),
         (_("Meldingen"), {"fields": ["notification_email"]}),
+        (_("Verslag"), {"fields": ["report_file", "report_text"]}),
     ]
 
     @admin.display(description=_("zoals op de site"))
@@ -120,6 +129,15 @@ class ThemeSessionAdmin(admin.ModelAdmin):
         # attendees in another event's session.
         return ["event"] if obj is not None else []
 
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        # No buttons beside the event's list: one of them would change or delete the event.
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "event" and field is not None:
+            widget = field.widget
+            widget.can_add_related = widget.can_change_related = False
+            widget.can_delete_related = widget.can_view_related = False
+        return field
+
 
 @admin.register(SiteSettings)
 class SiteSettingsAdmin(admin.ModelAdmin):
@@ -144,3 +162,13 @@ class SiteSettingsAdmin(admin.ModelAdmin):
     @admin.display(description=_("zoals op de site"))
     def current_logo(self, settings: SiteSettings) -> str:
         return image_preview(settings.logo, settings.logo_alt)
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    list_display = ["theme", "when", "event", "is_visible", "order"]
+    list_editable = ["is_visible", "order"]
+    list_select_related = ["event"]
+    search_fields = ["theme", "when"]
+    autocomplete_fields = ["event"]
+    fields = ["theme", "when", "text", "event", "is_visible", "order"]

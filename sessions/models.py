@@ -12,12 +12,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participatielab.validators import validate_email_domain
+from sessions.announcements import Announcement
 from sessions.images import HEADER_IMAGE, LOGO, ResponsiveImageField
 from sessions.phones import phone_uri, validate_phone
+from sessions.reports import ReportField
+
+__all__ = ["Announcement"]  # defined in its own module, a model of this app all the same
 
 # Paths directly under the site root that an event slug may not take.
 RESERVED_SLUGS = frozenset(
-    {"admin", "static", "media", "i18n", "taal", "privacy", "healthz", "aanmelding", "favicon.ico"}
+    {
+        "admin",
+        "static",
+        "media",
+        "i18n",
+        "taal",
+        "privacy",
+        "healthz",
+        "aanmelding",
+        "favicon.ico",
+        "archief",
+        "volgende",
+        "bericht",
+        "evaluatie",
+    }
 )
 
 DEFAULT_PRICE_TIERS = {1: Decimal("50.00"), 2: Decimal("85.00"), 3: Decimal("100.00")}
@@ -38,6 +56,13 @@ class EventQuerySet(models.QuerySet):
     def upcoming(self, today: datetime.date | None = None) -> "EventQuerySet":
         today = today or timezone.localdate()
         return self.published().filter(date__gte=today)
+
+    def past(self, today: datetime.date | None = None) -> "EventQuerySet":
+        today = today or timezone.localdate()
+        return self.published().filter(date__lt=today)
+
+    def with_report(self) -> "EventQuerySet":
+        return self.exclude(report_file="", report_text="")
 
 
 class Event(models.Model):
@@ -114,6 +139,16 @@ class Event(models.Model):
         help_text=_("Wat staat erop? Voor wie de afbeelding niet kan zien."),
     )
     is_published = models.BooleanField(_("gepubliceerd"), default=False)
+    report_file = ReportField(
+        _("verslag (PDF)"),
+        blank=True,
+        help_text=_("Het verslag na afloop, als PDF van hoogstens 20 MB."),
+    )
+    report_text = models.TextField(
+        _("verslag (tekst)"),
+        blank=True,
+        help_text=_("Of schrijf het verslag hier; het staat dan op de pagina van de bijeenkomst."),
+    )
     # Raised by every write that changes what the public pages show, so cached pages are
     # keyed on one column of one row: by `bump_version` (see sessions/signals.py; sign-ups
     # raise it when they lock the event's row).
@@ -171,9 +206,27 @@ class Event(models.Model):
         """Return a link that finds the address on OpenStreetMap (a plain link: no map embedded)."""
         return "https://www.openstreetmap.org/search?" + urlencode({"query": self.address})
 
+    @property
+    def has_report(self) -> bool:
+        return bool(self.report_file or self.report_text.strip())
+
+    @property
+    def is_past(self) -> bool:
+        return self.date < timezone.localdate()
+
+    def previous_with_report(self) -> "Event | None":
+        """Return the latest earlier published lab with a report (for "read the report")."""
+        return (
+            Event.objects.published()
+            .with_report()
+            .filter(date__lt=self.date)
+            .order_by("-date", "-pk")
+            .first()
+        )
+
     def cache_key(self) -> str:
         """Return what the cached parts of its public pages are keyed on."""
-        return f"{self.pk}.{self.version}.{int(self.is_open())}"
+        return f"{self.pk}.{self.version}.{int(self.is_open())}.{int(self.is_past)}"
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         """Tell whether the public may sign up now."""
@@ -192,6 +245,11 @@ class Event(models.Model):
 def bump_version(event_id: int) -> None:
     """Mark the event's public pages as changed (and lock its row until the transaction ends)."""
     Event.objects.filter(pk=event_id).update(version=models.F("version") + 1)
+
+
+def bump_later_versions(event: Event) -> None:
+    """Mark the pages of labs after `event` as changed: they link to its report."""
+    Event.objects.filter(date__gt=event.date).update(version=models.F("version") + 1)
 
 
 def bump_all_versions() -> None:

@@ -16,6 +16,7 @@ from sessions.models import (
     SiteSettings,
     ThemeSession,
     bump_all_versions,
+    bump_later_versions,
     bump_version,
 )
 
@@ -35,6 +36,8 @@ def event_part_changed(sender, instance, **kwargs) -> None:
 @receiver(post_save, sender=Event)
 def event_changed(sender, instance: Event, **kwargs) -> None:
     bump_version(instance.pk)
+    # Later labs' pages link to the latest earlier report; a saved lab may change which.
+    bump_later_versions(instance)
 
 
 @receiver(post_save, sender=SiteSettings)

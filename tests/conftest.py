@@ -5,10 +5,12 @@ import signal
 
 import hypothesis
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
 from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from participatielab.limits import LIMITS_CACHE
 from registrations.signup import AttendeeData, register_group
@@ -53,6 +55,17 @@ def _empty_cache(request):
     clear()
     yield
     clear()
+
+
+@pytest.fixture(autouse=True)
+def _dutch_to_begin_with():
+    """Start every test in Dutch, the site's first language. A request in English activates
+    English for the thread (the language middleware) and nothing switches it back, so a test
+    that calls a translated function directly read English when it happened to run after one
+    on the same worker (seen with `make test`: "nothing to pay" for "niets te betalen")."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

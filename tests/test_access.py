@@ -11,8 +11,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
+from registrations.evaluation import evaluation_for
 from registrations.issuing import issue_invoices
-from registrations.models import Registration
+from registrations.models import EvaluationResponse, Registration
+from registrations.unsubscribe import unsubscribe_url
+from sessions.models import Announcement
 from tests.db_checks import db_state
 from tests.factories import EventFactory, ThemeSessionFactory
 from tests.signup_posts import event_url, signup_url
@@ -85,6 +88,7 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "id": user_id,
         "code": "en",
         "name": EXAMPLE_IMAGE,
+        "pk": Announcement.objects.get_or_create(theme="Bestuur", when="najaar 2027")[0].pk,
     }
     urls = []
     for route, name, params in walk_patterns(get_resolver().url_patterns):
@@ -95,8 +99,20 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         kwargs = {p: values[p] for p in params}
         if name.startswith("registrations:member"):  # a board member's own link
             kwargs["token"] = attendee.token
+        if name.startswith("registrations:evaluation"):  # a board member's evaluation link
+            kwargs["token"] = evaluation_link(attendee).token
+        if name == "registrations:unsubscribe":  # the link in an invitation
+            kwargs["token"] = unsubscribe_url("karin@example.org").rstrip("/").rsplit("/", 1)[1]
         urls.append((route, reverse(name, kwargs=kwargs)))
     return urls
+
+
+def evaluation_link(attendee) -> EvaluationResponse:
+    """Return the member's evaluation link, made the first time it is asked for."""
+    return EvaluationResponse.objects.get_or_create(
+        attendee=attendee,
+        defaults={"evaluation": evaluation_for(attendee.event), "session": attendee.session},
+    )[0]
 
 
 # Every admin page is for staff only; each back-office page checks its permission -------------
@@ -141,7 +157,9 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
     # the contact person's, a member's own, and those that ask before someone is cancelled.
     first, _second = two_organisations
     urls = [
-        url for route, url in example_urls(first) if route.startswith(("admin/", "aanmelding/"))
+        url
+        for route, url in example_urls(first)
+        if route.startswith(("admin/", "aanmelding/", "evaluatie/"))
     ]
     assert first.get_absolute_url() in urls
     assert first.attendees.first().get_absolute_url() in urls
@@ -169,6 +187,13 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:theme_sessions_event_export",
         "admin:theme_sessions_event_session_export",
         "admin:theme_sessions_event_presence_list",
+        "admin:theme_sessions_event_evaluation",
+        "admin:theme_sessions_event_evaluation_export",
+        "admin:theme_sessions_event_invite",
+        "admin:theme_sessions_event_mailing",
+        "admin:theme_sessions_event_desk_list",
+        "admin:theme_sessions_event_check_in",
+        "admin:theme_sessions_event_badges",
         "admin:registrations_registration_personal_data",
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
@@ -268,6 +293,20 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "view_outboxmail",
         "change_outboxmail",
         "export_personal_data",
+        "view_evaluation",
+        "add_evaluation",
+        "change_evaluation",
+        "view_evaluationquestion",
+        "add_evaluationquestion",
+        "change_evaluationquestion",
+        "delete_evaluationquestion",
+        "view_evaluationresponse",
+        "view_invitation",
+        "add_invitation",
+        "view_mailing",
+        "add_mailing",
+        "view_subscriber",
+        "check_in_attendee",
     }
 
 

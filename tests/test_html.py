@@ -15,15 +15,19 @@ import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from registrations.evaluation import evaluation_for, queue_evaluation
 from registrations.management.commands.seed_demo import DEMO_SLUG
-from registrations.models import Registration
-from sessions.models import Event
+from registrations.management.demo_past import PAST_SLUG
+from registrations.models import EvaluationResponse, Registration
+from registrations.unsubscribe import unsubscribe_url
+from sessions.models import Announcement, Event
 from tests.factories import EventFactory
 from tests.signup_posts import event_url, members_of, signup_data, signup_url
 
@@ -111,6 +115,7 @@ def public_pages(client, send_queued_mail, mailoutbox) -> dict[str, str]:
     def own(name: str) -> str:
         return reverse(f"registrations:{name}", kwargs={"token": member.token})
 
+    pages |= evaluation_pages(client, registration, send_queued_mail, mailoutbox)
     pages |= {
         "manage-add-refused": html_of(client.post(manage("add_colleague"), {"new-name": ""})),
         "manage-move-refused": html_of(
@@ -130,6 +135,44 @@ def public_pages(client, send_queued_mail, mailoutbox) -> dict[str, str]:
         ),
     }
     assert 'id="foutmeldingen"' in pages["manage-refused-after-redirect"]
+
+    # The lab cycle: the archive, a past lab, an announced lab and its notify-me pages.
+    announcement = Announcement.objects.get()
+    notify = reverse("registrations:announcement", args=[announcement.pk])
+    unsubscribe = urlsplit(unsubscribe_url("wachter@example.org")).path
+    pages |= {
+        "archive": html_of(client.get(reverse("registrations:archive"))),
+        "past-lab": html_of(client.get(event_url(Event.objects.get(slug=PAST_SLUG)))),
+        "announcement": html_of(client.get(notify)),
+        "announcement-refused": html_of(client.post(notify, {"email": "geen"})),
+        "notify-sent": html_of(client.post(notify, {"email": "wachter@example.org"}, follow=True)),
+        "notify-confirm": html_of(
+            client.get(reverse("registrations:notify_confirm", args=["token"]))
+        ),
+        "unsubscribe": html_of(client.get(unsubscribe)),
+        "unsubscribed": html_of(client.post(unsubscribe)),
+    }
+    return pages
+
+
+def evaluation_pages(client, registration, send_queued_mail, mailoutbox) -> dict[str, str]:
+    """Return the evaluation form (empty, refused, closed), its thank-you page and its mail."""
+    evaluation = evaluation_for(registration.event)
+    mailoutbox.clear()
+    queue_evaluation(registration_id=registration.pk, evaluation=evaluation, present_only=False)
+    send_queued_mail()
+    link = EvaluationResponse.objects.filter(attendee__registration=registration).first()
+    url = link.get_absolute_url()
+    first_question = f"vraag_{evaluation.questions.first().pk}"
+    pages = {
+        "evaluation": html_of(client.get(url)),
+        "evaluation-refused": html_of(client.post(url, {first_question: "11"})),
+        "evaluation-thanks": html_of(client.post(url, {first_question: "8"}, follow=True)),
+        "mail-evaluation": mailoutbox[0].alternatives[0][0],
+    }
+    evaluation.closes_on = registration.event.date - datetime.timedelta(days=400)
+    evaluation.save()
+    pages["evaluation-closed"] = html_of(client.get(url))
     return pages
 
 

@@ -2,6 +2,8 @@
 
 from registrations.admin import (
     attendees,
+    campaigns,
+    evaluation,
     events,
     invoices,
     mail,
@@ -9,4 +11,13 @@ from registrations.admin import (
     registrations,
 )
 
-__all__ = ["attendees", "events", "invoices", "mail", "organisations", "registrations"]
+__all__ = [
+    "attendees",
+    "campaigns",
+    "evaluation",
+    "events",
+    "invoices",
+    "mail",
+    "organisations",
+    "registrations",
+]

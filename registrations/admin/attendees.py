@@ -13,6 +13,7 @@ from registrations.errors import RegistrationError
 from registrations.exports import DEFAULT_FLAVOUR, csv_response
 from registrations.models import Attendee, Status, person_key
 from registrations.text import SingleLineField
+from sessions.admin_filters import SessionFilter
 from sessions.models import ThemeSession
 
 
@@ -74,7 +75,7 @@ class AttendeeAdmin(admin.ModelAdmin):
     # large lab for each page; and no second count of all rows behind a filter.
     ordering = ["-pk"]
     show_full_result_count = False
-    list_filter = ["event", "session", "status"]
+    list_filter = ["event", ("session", SessionFilter), "status"]
     list_select_related = ["organisation", "event", "session"]
     search_fields = ["name", "email", "organisation__name"]
     readonly_fields = ["registration", "event", "session_display", "status_display", "created_at"]

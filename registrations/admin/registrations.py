@@ -103,12 +103,15 @@ class RegistrationAdmin(admin.ModelAdmin):
         "payment_status",
         "manage_link",
         "confirmation_sent_at",
+        "over_capacity",
+        "over_capacity_by",
     ]
     fields = [
         "event",
         "organisation_display",
         "status_display",
         "wait_as_group",
+        "no_invitations",
         "contact_name",
         "contact_email",
         "contact_phone",
@@ -120,6 +123,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "privacy_version",
         "manage_link",
         "confirmation_sent_at",
+        "over_capacity",
+        "over_capacity_by",
     ]
     inlines = [AttendeeInline, MailInline]
     actions = ["cancel_registrations", "admit_from_waiting_list", "resend_confirmation"]

@@ -10,7 +10,29 @@ from registrations.models.billing import (
     InvoiceNumberSequence,
     Payment,
 )
-from registrations.models.mail import MailKind, MailStatus, OutboxMail, OutboxMailQuerySet
+from registrations.models.campaigns import (
+    Invitation,
+    Mailing,
+    MailingAudience,
+    Subscriber,
+    Suppression,
+    address_hash,
+    normalise_address,
+)
+from registrations.models.evaluation import (
+    Evaluation,
+    EvaluationAnswer,
+    EvaluationQuestion,
+    EvaluationResponse,
+    QuestionKind,
+)
+from registrations.models.mail import (
+    CAMPAIGN_KINDS,
+    MailKind,
+    MailStatus,
+    OutboxMail,
+    OutboxMailQuerySet,
+)
 from registrations.models.names import normalise_name, person_key
 from registrations.models.organisations import Invoice, Organisation, OrganisationQuerySet
 from registrations.models.signups import (
@@ -24,24 +46,37 @@ from registrations.models.signups import (
 )
 
 __all__ = [
+    "CAMPAIGN_KINDS",
     "LOOKUP_LENGTH",
     "Attendee",
     "AttendeeQuerySet",
     "DocumentKind",
+    "Evaluation",
+    "EvaluationAnswer",
+    "EvaluationQuestion",
+    "EvaluationResponse",
+    "Invitation",
     "Invoice",
     "InvoiceDocument",
     "InvoiceNumberSequence",
     "MailKind",
     "MailStatus",
+    "Mailing",
+    "MailingAudience",
     "Organisation",
     "OrganisationQuerySet",
     "OutboxMail",
     "OutboxMailQuerySet",
     "Payment",
+    "QuestionKind",
     "Registration",
     "Status",
+    "Subscriber",
+    "Suppression",
+    "address_hash",
     "new_lookup",
     "new_secret",
+    "normalise_address",
     "normalise_name",
     "person_key",
 ]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
+from registrations.models.campaigns import Mailing
 from registrations.models.signups import Registration
 
 
@@ -19,10 +20,24 @@ class MailKind(models.TextChoices):
     PROMOTED = "promoted", _("plaats vrijgekomen")
     CHANGE = "change", _("wijziging")
     REMINDER = "reminder", _("herinnering")
+    EVALUATION = "evaluation", _("evaluatie")
     STAFF_NEW = "staff_new", _("melding aan Atrivé: nieuwe aanmelding")
     STAFF_CHANGE = "staff_change", _("melding aan Atrivé: wijziging")
     INVOICE = "invoice", _("factuur")
     PAYMENT_REMINDER = "payment_reminder", _("betalingsherinnering")
+    NOTIFY_CONFIRM = "notify_confirm", _("bevestig: bericht als aanmelden kan")
+    SIGNUP_OPEN = "signup_open", _("aanmelden kan")
+    INVITATION = "invitation", _("uitnodiging")
+    MAILING = "mailing", _("bericht aan deelnemers")
+
+
+# Mails that belong to no one sign-up; `registrations.campaign_mails` writes them.
+CAMPAIGN_KINDS = {
+    MailKind.NOTIFY_CONFIRM,
+    MailKind.SIGNUP_OPEN,
+    MailKind.INVITATION,
+    MailKind.MAILING,
+}
 
 
 class MailStatus(models.TextChoices):
@@ -46,6 +61,17 @@ class OutboxMail(models.Model):
         on_delete=models.CASCADE,
         related_name="mails",
         verbose_name=_("aanmelding"),
+        # Empty for a mail about no one sign-up: an invitation, a notify-me mail.
+        null=True,
+        blank=True,
+    )
+    mailing = models.ForeignKey(
+        Mailing,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="mails",
+        verbose_name=_("bericht aan deelnemers"),
     )
     # Emptied when the sign-up is anonymised or the person asks to be erased.
     recipient = models.EmailField(_("ontvanger"), blank=True)
@@ -76,6 +102,13 @@ class OutboxMail(models.Model):
                 Lower("recipient"),
                 condition=Q(kind=MailKind.REMINDER) & ~Q(recipient=""),
                 name="outbox_one_reminder_per_address",
+            ),
+            # Likewise the evaluation run: one evaluation mail per sign-up and address.
+            models.UniqueConstraint(
+                "registration",
+                Lower("recipient"),
+                condition=Q(kind=MailKind.EVALUATION) & ~Q(recipient=""),
+                name="outbox_one_evaluation_per_address",
             ),
         ]
         indexes = [

@@ -111,12 +111,26 @@ class Registration(ManageLink):
     # The group chose to wait as a whole when the evening had too few places: its waiting
     # members move in together, or not at all.
     wait_as_group = models.BooleanField(_("wacht als groep"), default=False)
+    # The opt-out offered where the address is collected: never invited to a next lab.
+    no_invitations = models.BooleanField(
+        _("geen uitnodigingen voor volgende Participatielabs"), default=False
+    )
     # When the mail that says how the sign-up stands (confirmation, waiting list, "there is a
     # place") reached the contact person; written by the outbox, emptied when it is out of date.
     confirmation_sent_at = models.DateTimeField(
         _("bevestiging verstuurd op"), null=True, blank=True
     )
     anonymised_at = models.DateTimeField(_("geanonimiseerd op"), null=True, blank=True)
+    # A walk-in at the door let in beyond the maximum: the staff member's explicit choice.
+    over_capacity = models.BooleanField(_("boven het maximum toegelaten"), default=False)
+    over_capacity_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("boven het maximum toegelaten door"),
+    )
     language = models.CharField(
         _("taal"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
@@ -223,6 +237,7 @@ class Attendee(ManageLink):
         indexes = [models.Index(fields=["session", "status"], name="attendee_session_status")]
         permissions = [
             ("export_personal_data", _("Kan deelnemerslijsten en presentielijsten exporteren")),
+            ("check_in_attendee", _("Kan deelnemers aanwezig melden en de desklijst openen")),
         ]
 
     def __str__(self) -> str:

@@ -7,7 +7,9 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from registrations.issuing import issue_invoices
+from registrations.management.demo_past import PAST_SLUG
 from registrations.models import Attendee
+from sessions.models import Event
 
 USERNAME = "adviseur"
 PASSWORD = "kasteel-rhijnauwen-2017"
@@ -45,7 +47,21 @@ def staff_pages(event) -> dict[str, str]:
     attendee = Attendee.objects.get(email="karin@example.org")
     lookup = reverse("admin:registrations_registration_personal_data")
     organisation = attendee.organisation
+    past = Event.objects.get(slug=PAST_SLUG)
     return {
+        "dashboard": reverse("admin:index"),
+        "check-in": reverse("admin:theme_sessions_event_check_in", args=[event.pk]),
+        "desk list": reverse("admin:theme_sessions_event_desk_list", args=[event.pk]),
+        "walk-in": reverse("admin:theme_sessions_event_signup", args=[event.pk]) + "?loper=1",
+        **{
+            f"{model} list": reverse(f"admin:{model}_changelist")
+            for model in [
+                "theme_sessions_event",
+                "registrations_registration",
+                "registrations_attendee",
+                "registrations_invoice",
+            ]
+        },
         "event change": reverse("admin:theme_sessions_event_change", args=[event.pk]),
         "event add": reverse("admin:theme_sessions_event_add"),
         "overview": reverse("admin:theme_sessions_event_overview", args=[event.pk]),
@@ -66,6 +82,15 @@ def staff_pages(event) -> dict[str, str]:
         "record a payment": reverse(
             "admin:registrations_invoice_payment", args=[attendee.registration.invoice_id]
         ),
+        # The demo's past lab, with answers: results with their charts, and (read-only
+        # questions) its evaluation's change page; the open lab's page before any set-up.
+        "evaluation results": reverse("admin:theme_sessions_event_evaluation", args=[past.pk]),
+        "evaluation settings": reverse(
+            "admin:registrations_evaluation_change", args=[past.evaluation.pk]
+        ),
+        "evaluation not set up": reverse("admin:theme_sessions_event_evaluation", args=[event.pk]),
+        "invite": reverse("admin:theme_sessions_event_invite", args=[event.pk]),
+        "message to attendees": reverse("admin:theme_sessions_event_mailing", args=[event.pk]),
     }
 
 

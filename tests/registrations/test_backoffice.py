@@ -23,6 +23,7 @@ def event_page_url(name, event):
 
 def phoned_in(members, **fields):
     """Return what staff post for a sign-up taken by phone: the public form's fields."""
+    fields = {"send_confirmation": "on"} | fields
     return signup_data(
         members, contact_phone="030 123 45 67", remarks="Belde op maandag.", **fields
     )
@@ -135,6 +136,48 @@ def test_overview_counts_sign_ups_per_week(adviser_client, event, sign_up):
 
 
 # Sign-ups taken by phone ----------------------------------------------------------------------
+
+
+def test_phone_signup_page_speaks_to_staff_without_anti_spam_fields(adviser_client, event):
+    # Act
+    response = adviser_client.get(event_page_url("signup", event))
+
+    # Assert
+    assert response.status_code == 200
+    assert list(response.context["form"].fields) == [
+        "organisation_name",
+        "contact_name",
+        "contact_email",
+        "contact_phone",
+        "remarks",
+        "invoice_attention",
+        "invoice_address",
+        "invoice_reference",
+        "wait_as_group",
+        "no_invitations",
+        "consent",
+        "send_confirmation",
+        "over_capacity",
+    ]
+    assertContains(response, "Naam van de contactpersoon")
+    assertContains(response, 'class="form-row')
+    for customer_words in ["Uw naam", "Hierheen sturen wij", "Laat dit veld leeg", "started"]:
+        assertNotContains(response, customer_words)
+
+
+@pytest.mark.parametrize(("send", "mails"), [("on", 3), ("", 0)], ids=["mail", "no-mail"])
+def test_phone_signup_mails_a_confirmation_only_when_staff_choose(
+    adviser_client, event, send, mails
+):
+    # Act
+    adviser_client.post(
+        event_page_url("signup", event),
+        phoned_in([("An", "an@example.org", event.sessions.first())], send_confirmation=send),
+    )
+
+    # Assert: the contact, the member and Atrivé; or nobody.
+    registration = Registration.objects.get()
+    assert registration.mails.count() == mails
 
 
 def test_signup_on_behalf_after_the_deadline_creates_the_sign_up(adviser_client, event):

@@ -369,7 +369,7 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
             {
                 "email": "anna@example.org",
                 "attendee": [attendee(s, "Anna Lid").pk],
-                "action": "erase",
+                "action": "erase_confirmed",
             },
         ),
         {"overview"},  # the dietary wish goes

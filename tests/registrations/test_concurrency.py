@@ -14,12 +14,12 @@ import pytest
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from registrations import changes, signup
+from registrations import changes, presence, signup
 from registrations.errors import RegistrationError
 from registrations.models import Attendee, OutboxMail, Registration, Status
 from registrations.signup import AttendeeData, register_group
 from sessions.models import Event
-from tests.factories import EventFactory, ThemeSessionFactory
+from tests.factories import AttendeeFactory, EventFactory, ThemeSessionFactory
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.django_db(transaction=True)]
 
@@ -262,3 +262,29 @@ def test_simultaneous_cancellations_and_moves_never_overfill_a_session(sign_up):
     for registration in Registration.objects.filter(event=event):
         statuses = set(registration.attendees.values_list("status", flat=True))
         assert statuses == {registration.status}, registration.pk
+
+
+def test_two_tablets_checking_in_at_once_count_each_person_once(django_user_model):
+    # Arrange: two people at the desk, each tapped on both tablets at the same moment.
+    event = EventFactory()
+    session = ThemeSessionFactory(event=event)
+    anna, bram, cees = (
+        AttendeeFactory(registration__event=event, session=session, name=name)
+        for name in ["Anna Deur", "Bram Deur", "Cees Deur"]
+    )
+    tablets = [django_user_model.objects.create_user(f"tablet{n}") for n in range(2)]
+    taps = [(anna, tablets[0]), (anna, tablets[1]), (bram, tablets[0]), (bram, tablets[1])]
+
+    # Act
+    results = run_together(
+        len(taps),
+        lambda i: presence.check_in(event=event, attendee_id=taps[i][0].pk, by=taps[i][1]),
+    )
+    undone = run_together(2, lambda i: presence.undo_check_in(event=event, attendee_id=bram.pk))
+
+    # Assert: one tablet won each person; the undo happened once; Anna stays, Bram left.
+    assert Counter(results) == {("ok", True): 2, ("ok", False): 2}
+    assert Counter(undone) == {("ok", True): 1, ("ok", False): 1}
+    assert presence.presence_counts(event) == {"present": 1, "expected": 3}
+    assert Attendee.objects.get(pk=anna.pk).checked_in_by in tablets
+    assert Attendee.objects.get(pk=cees.pk).checked_in_at is None

@@ -205,7 +205,7 @@ def test_money_attention_counts_what_to_issue_and_what_is_overdue(event, sign_up
     request = rf.get("/")
     request.user = admin_user
     html = render_to_string(
-        "admin/registrations/dashboard/_money.html",
+        "admin/registrations/dashboard/_money_attention.html",
         {"money_attention": attention, "perms": PermWrapper(admin_user)},
         request=request,
     )

@@ -13,8 +13,18 @@ import pytest
 from icalendar import Calendar
 
 from registrations import outbox
+from registrations.evaluation import create_links, evaluation_for
 from registrations.issuing import issue_invoices
-from registrations.models import MailKind, OutboxMail
+from registrations.models import (
+    Invitation,
+    Mailing,
+    MailingAudience,
+    MailKind,
+    OutboxMail,
+    Subscriber,
+    address_hash,
+)
+from sessions.models import Announcement
 from tests.mail_servers import SMTPSink
 
 pytestmark = pytest.mark.django_db
@@ -44,9 +54,10 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
     settings.SITE_URL = SITE
 
     def send(kind: MailKind) -> email.message.EmailMessage:
-        registration = sign_up(
-            event, [("Karin Voorbeeld", "karin@example.org", event.sessions.first())]
-        )
+        # The evaluation goes to a member with a link: here the member at `ADDRESS`.
+        member_address = ADDRESS if kind == MailKind.EVALUATION else "karin@example.org"
+        registration = sign_up(event, [("Karin Voorbeeld", member_address, event.sessions.first())])
+        create_links(evaluation=evaluation_for(event), members=registration.attendees.all())
         # Mails about money are about an issued invoice.
         params = {}
         if kind in (MailKind.INVOICE, MailKind.PAYMENT_REMINDER):
@@ -59,7 +70,7 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
                 registration=registration,
                 language="nl",
                 message="Uw themasessie is gewijzigd.",
-                params=params,
+                **({"params": params} | campaign_details(kind, event)),
             )
         )
         send_queued_mail()
@@ -68,6 +79,26 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
         return email.message_from_bytes(received.original_content, policy=policy.default)
 
     return send
+
+
+def campaign_details(kind: MailKind, event) -> dict:
+    """Return what a mail about no one sign-up refers to (notify-me, invitation, message)."""
+    if kind == MailKind.NOTIFY_CONFIRM:
+        announcement = Announcement.objects.create(theme="Bestuur", when="najaar 2027")
+        subscriber = Subscriber.objects.create(
+            announcement=announcement, email=ADDRESS, address_hash=address_hash(ADDRESS)
+        )
+        return {"params": {"subscriber": subscriber.pk}}
+    if kind == MailKind.SIGNUP_OPEN:
+        return {"params": {"event": event.pk}}
+    if kind == MailKind.INVITATION:
+        return {"params": {"invitation": Invitation.objects.create(event=event, email=ADDRESS).pk}}
+    if kind == MailKind.MAILING:
+        mailing = Mailing.objects.create(
+            event=event, audience=MailingAudience.ATTENDEES, subject="Route", body="Neem de A12."
+        )
+        return {"mailing": mailing}
+    return {}
 
 
 @pytest.mark.parametrize("kind", list(MailKind), ids=str)

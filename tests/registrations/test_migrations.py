@@ -58,12 +58,12 @@ def test_fill_attendees_keys_names_as_the_code_does_and_leaves_a_double_unkeyed(
 
 
 carry_paid_amounts = import_module(
-    "registrations.migrations.0010_adviser_invoice_permissions"
+    "registrations.migrations.0017_adviser_invoice_permissions"
 ).carry_paid_amounts
 
 
 def test_carry_paid_amounts_makes_one_payment_per_paid_account(event):
-    # Arrange: accounts as 0009 left them: a paid amount, no payment rows.
+    # Arrange: accounts as 0016 left them: a paid amount, no payment rows.
     paid = RegistrationFactory(event=event).invoice
     unpaid = RegistrationFactory(event=event).invoice
     Invoice.objects.filter(pk=paid.pk).update(

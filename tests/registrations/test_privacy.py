@@ -124,7 +124,7 @@ def test_personal_data_export_and_erase_by_superuser(
         personal_data_url,
         {
             "email": "jan@example.org",
-            "action": "erase",
+            "action": "erase_confirmed",
             "contact": [p["id"] for p in found["as_contact_person"]],
             "attendee": [p["id"] for p in found["as_attendee"]],
         },
@@ -314,7 +314,7 @@ def test_lookup_of_a_shared_address_lists_each_person_and_erases_only_the_one_ch
     # Act: staff tick Bert only.
     erase = admin_client.post(
         personal_data_url,
-        {"email": "secretariaat@example.org", "action": "erase", "attendee": [bert.pk]},
+        {"email": "secretariaat@example.org", "action": "erase_confirmed", "attendee": [bert.pk]},
     )
 
     # Assert
@@ -331,6 +331,46 @@ def test_lookup_of_a_shared_address_lists_each_person_and_erases_only_the_one_ch
     assert {m.params.get("name") for m in secretariat.mails.filter(kind=MailKind.CHANGE)} == {
         ANONYMOUS_NAME
     }
+
+
+def test_erase_asks_first_on_a_page_listing_what_goes(admin_client, secretariat, personal_data_url):
+    # Arrange
+    bert = secretariat.attendees.get(name="Bert Lid")
+    state_before = db_state()
+
+    # Act: Bert is ticked, and an id the search did not find is slipped in.
+    page = admin_client.post(
+        personal_data_url,
+        {
+            "email": "secretariaat@example.org",
+            "action": "erase",
+            "attendee": [bert.pk, 999999],
+        },
+    )
+
+    # Assert: nothing erased yet; the page names Bert, what goes, and asks to confirm.
+    assert db_state() == state_before
+    assertContains(page, "Gegevens wissen?")
+    assertContains(page, "Bert Lid (secretariaat@example.org)")
+    assertContains(page, "dieetwensen: glutenvrij")
+    assertContains(page, "(afgemeld)")
+    assertContains(page, f'name="attendee" value="{bert.pk}"', count=1)
+    assertNotContains(page, "999999")
+    assertNotContains(page, "Cor Lid")
+    assertContains(page, 'value="erase_confirmed"')
+
+
+def test_lookup_shows_statuses_in_dutch(admin_client, secretariat, personal_data_url):
+    # Act
+    page = admin_client.post(
+        personal_data_url, {"email": "secretariaat@example.org", "action": "search"}
+    )
+
+    # Assert
+    assertContains(page, "(afgemeld)")
+    assertContains(page, "(aangemeld)")
+    assertNotContains(page, "(confirmed)")
+    assertNotContains(page, "(cancelled)")
 
 
 def test_erasing_everyone_at_a_shared_address_clears_it_from_the_outbox(secretariat):
@@ -577,6 +617,7 @@ def test_personal_data_of_lists_every_stored_field(event, sign_up):
                 "signed_up_at": attendee.created_at.isoformat(),
             }
         ],
+        "evaluation": [],
         "mails": [
             {
                 "event": str(event),
@@ -606,8 +647,9 @@ def test_personal_data_lookup_query_count_does_not_grow(
         )
     admin_client.get(reverse("admin:index"))  # the session and user are read once first
 
-    # Act / Assert: the session, the user, the sign-ups, the board members and the mails.
-    with django_assert_num_queries(5):
+    # Act / Assert: the session, the user, the sign-ups, the board members, their evaluation
+    # answers and the mails.
+    with django_assert_num_queries(6):
         response = admin_client.post(
             personal_data_url, {"email": "jan@example.org", "action": "export"}
         )

@@ -1,6 +1,7 @@
 """Query counts of the sign-up pages and the back office's lists: equal for a small and a
 large case."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -107,8 +108,12 @@ QUERIES = {
     "registration": 8,
     "invoice": 6,
     "outboxmail": 7,
-    "overview": 11,  # with the organisations compared for likely doubles, and what was invoiced
+    "overview": 14,  # with likely doubles, invitations and attendance (3), what was invoiced
     "organisation": 5,
+    "desk_list": 4,  # the event, the attendees with organisation and session
+    "check_in": 5,  # and the counts present/expected
+    # The labs, the last lab, per lab its sessions, people and money; the oldest mail.
+    "dashboard": 20,
 }
 
 SIZES = pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])
@@ -143,6 +148,34 @@ def test_event_overview_query_count_does_not_grow(
     assert response.status_code == 200
 
 
+@SIZES
+@pytest.mark.parametrize("page", ["desk_list", "check_in"])
+def test_evening_page_query_count_does_not_grow(
+    admin_client, django_assert_num_queries, attendees, page
+):
+    # Arrange: a third of the board members are present.
+    event = busy_event(attendees)
+    present = Attendee.objects.filter(event=event).order_by("pk")[::3]
+    Attendee.objects.filter(pk__in=[a.pk for a in present]).update(checked_in_at=timezone.now())
+
+    # Act / Assert
+    with django_assert_num_queries(QUERIES[page]):
+        response = admin_client.get(reverse(f"admin:theme_sessions_event_{page}", args=[event.pk]))
+    assert response.status_code == 200
+
+
+@SIZES
+def test_dashboard_query_count_does_not_grow(admin_client, django_assert_num_queries, attendees):
+    # Arrange: the busy lab to come, and one held before.
+    busy_event(attendees)
+    EventFactory(date=timezone.localdate() - datetime.timedelta(days=60))
+
+    # Act / Assert
+    with django_assert_num_queries(QUERIES["dashboard"]):
+        response = admin_client.get(reverse("admin:index"))
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("people", [1, 5], ids=["1-person", "5-people"])
 def test_personal_data_lookup_query_count_does_not_grow(
     admin_client, event, django_assert_num_queries, people
@@ -152,8 +185,9 @@ def test_personal_data_lookup_query_count_does_not_grow(
         AttendeeFactory(registration__event=event, email="secretariaat@example.org")
     url = reverse("admin:registrations_registration_personal_data")
 
-    # Act / Assert: the session and user, the contacts, the members, the mails to them.
-    with django_assert_num_queries(5):
+    # Act / Assert: the session and user, the contacts, the members, their evaluation answers,
+    # the mails to them.
+    with django_assert_num_queries(6):
         response = admin_client.post(url, {"email": "secretariaat@example.org", "action": "search"})
     assert response.status_code == 200
     assert len(response.context["found"]["as_attendee"]) == people

@@ -8,10 +8,13 @@ from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from registrations.management.commands.seed_demo import DEMO_SLUG
-from sessions.models import Contact, Event
+from registrations.management.demo_past import PAST_SLUG
+from registrations.models import MailStatus, OutboxMail
+from sessions.models import Announcement, Contact, Event
 from tests.factories import EventFactory
 from tests.subprocesses import run_python
 
@@ -37,7 +40,7 @@ def test_seed_demo_twice_leaves_one_open_demo_event(settings):
     seed()
 
     # Assert
-    event = Event.objects.get()
+    event = Event.objects.get(slug=DEMO_SLUG)
     assert event.sessions.count() == 4
     assert event.price_tiers.count() == 3
     assert event.programme.count() == 7
@@ -51,11 +54,11 @@ def test_seed_demo_shows_the_labs_practical_notes_advisers_and_image(settings):
 
     # Act
     seed()
-    first_image = Event.objects.get().image.name
+    first_image = Event.objects.get(slug=DEMO_SLUG).image.name
     seed()
 
     # Assert
-    event = Event.objects.get()
+    event = Event.objects.get(slug=DEMO_SLUG)
     assert "wandelen" in event.practical_notes
     assert "Theatercafé" in event.practical_notes
     assert event.parking and event.public_transport and event.route
@@ -82,7 +85,7 @@ def test_seed_demo_completes_an_older_demo_event_and_keeps_its_own_texts(setting
     seed()
 
     # Assert
-    event = Event.objects.get()
+    event = Event.objects.get(slug=DEMO_SLUG)
     assert event.route == "Onze eigen routebeschrijving."
     assert "Theatercafé" in event.practical_notes
     assert list(event.contacts.values_list("name", "phone")) == [
@@ -119,7 +122,10 @@ def test_seed_demo_without_debug_creates_no_login_and_says_why(settings):
 
 
 def test_seed_demo_on_postgresql_creates_no_login_unless_allowed(settings, monkeypatch):
-    # Arrange: a developer shell with DEBUG on, pointed at a PostgreSQL database.
+    # Arrange: a developer shell with DEBUG on, pointed at a PostgreSQL database. The demo's
+    # sign-ups are made first, while the database still says it is SQLite (they lock rows).
+    settings.DEBUG = False
+    seed()
     settings.DEBUG = True
     settings.ALLOW_DEMO_LOGIN = False
     monkeypatch.setattr(connection, "vendor", "postgresql")
@@ -149,3 +155,36 @@ def test_seed_demo_with_production_database_url_and_no_secret_key_stops_before_a
     assert "SECRET_KEY is not set" in result.stderr
     assert "Demo staff login" not in result.stdout
     assert "connection" not in result.stderr.lower()
+
+
+def test_seed_demo_makes_a_past_lab_with_evaluation_and_report_and_an_announced_autumn_lab(
+    settings, admin_client
+):
+    # Arrange
+    settings.DEBUG = False
+
+    # Act
+    seed()
+    seed()
+
+    # Assert: one past lab with evaluation answers, in the archive with its report; the autumn
+    # lab on the home page; nothing mailed.
+    past = Event.objects.get(slug=PAST_SLUG)
+    assert past.date < timezone.localdate()
+    assert past.attendees.filter(checked_in_at__isnull=False).count() == 6
+    assert past.evaluation.responses.count() == 6
+    assert past.evaluation.responses.answered().count() == 5
+    assert not OutboxMail.objects.filter(registration__event=past, status=MailStatus.QUEUED)
+    page = admin_client.get(reverse("admin:theme_sessions_event_evaluation", args=[past.pk]))
+    assert page.status_code == 200
+    assert "De voorbeelden van andere huurdersorganisaties." in page.content.decode()
+    assert default_storage.open(past.report_file.name).read(5) == b"%PDF-"
+    assert Event.objects.count() == 2
+    (announcement,) = Announcement.objects.all()
+    assert announcement.theme == "Professionalisering van het bestuur"
+    assert announcement.when.startswith("najaar 20")
+    assert not OutboxMail.objects.unsent().exists()
+    archive = admin_client.get(reverse("registrations:archive")).content.decode()
+    assert past.title in archive and past.report_file.url in archive
+    home = admin_client.get(reverse("registrations:event_list")).content.decode()
+    assert announcement.theme in home

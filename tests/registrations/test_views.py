@@ -130,7 +130,8 @@ def test_event_detail_query_count_does_not_grow(
     # Act / Assert: the event, its sessions with seat counts, price tiers, programme,
     # contacts and the site's settings (the logo); once cached, only the event (its version
     # keys the cached page).
-    with django_assert_num_queries(6):
+    # One more than before the report: the latest earlier lab with a report, for its link.
+    with django_assert_num_queries(7):
         response = client.get(url)
     assert response.status_code == 200
     with django_assert_num_queries(1):
@@ -151,8 +152,8 @@ def test_event_list_query_count_does_not_grow(
     for _ in range(events):
         make_busy_event(sessions=2, signups=1)
 
-    # Act / Assert: the events, and the site's settings (the logo in the header).
-    with django_assert_num_queries(2):
+    # Act / Assert: the events, the announced labs, and the site's settings (the logo).
+    with django_assert_num_queries(3):
         response = client.get(reverse("registrations:event_list"))
     assert len(response.context["events"]) == events
 

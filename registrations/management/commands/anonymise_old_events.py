@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from registrations.invitations import forget_invitations_before
 from registrations.models import Registration
 from registrations.privacy import anonymise_registrations
 
@@ -23,3 +24,5 @@ class Command(BaseCommand):
             registrations=Registration.objects.filter(event__date__lt=cutoff)
         )
         self.stdout.write(f"Anonymised {count} sign-up(s) of events before {cutoff}.")
+        invitations = forget_invitations_before(cutoff)
+        self.stdout.write(f"Deleted {invitations} invitation(s) to events before {cutoff}.")

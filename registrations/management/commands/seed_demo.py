@@ -1,4 +1,5 @@
-"""Create the demo event: the first Participatielab, open for sign-up. Safe to run again."""
+"""Create the demo event: the first Participatielab, open for sign-up; a past lab with its
+evaluation and report, and an announced autumn lab. Safe to run again."""
 
 import datetime
 
@@ -10,6 +11,8 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from registrations.management.demo_image import ALT_TEXT, draw_demo_image
+from registrations.management.demo_next import add_demo_report, announce_autumn_lab
+from registrations.management.demo_past import add_demo_evaluation, past_demo_event
 from sessions.models import Contact, Event
 from sessions.services import (
     ContactData,
@@ -177,6 +180,17 @@ class Command(BaseCommand):
         else:
             self.stdout.write(f"The demo event is already there: /{event.slug}/ on {event.date}.")
         self._complete_details(event)
+        past = past_demo_event()
+        if add_demo_report(past):
+            self.stdout.write(f"Gave the past lab /{past.slug}/ its report.")
+        announce_autumn_lab()
+
+        past = past_demo_event()
+        answers = add_demo_evaluation(past)
+        self.stdout.write(
+            f"The past demo lab: /admin/theme_sessions/event/{past.pk}/evaluatie/ "
+            f"({answers} evaluation answers added)."
+        )
 
         refusal = demo_login_refusal()
         if refusal:

@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('registrations', '0008_attendee_presence'),
+        ('registrations', '0015_outbox_kinds_of_evaluation_and_lab_cycle'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -63,7 +63,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='outboxmail',
             name='kind',
-            field=models.CharField(choices=[('confirmation', 'bevestiging'), ('promoted', 'plaats vrijgekomen'), ('change', 'wijziging'), ('reminder', 'herinnering'), ('staff_new', 'melding aan Atrivé: nieuwe aanmelding'), ('staff_change', 'melding aan Atrivé: wijziging'), ('invoice', 'factuur'), ('payment_reminder', 'betalingsherinnering')], max_length=20, verbose_name='soort'),
+            field=models.CharField(choices=[('confirmation', 'bevestiging'), ('promoted', 'plaats vrijgekomen'), ('change', 'wijziging'), ('reminder', 'herinnering'), ('evaluation', 'evaluatie'), ('staff_new', 'melding aan Atrivé: nieuwe aanmelding'), ('staff_change', 'melding aan Atrivé: wijziging'), ('invoice', 'factuur'), ('payment_reminder', 'betalingsherinnering'), ('notify_confirm', 'bevestig: bericht als aanmelden kan'), ('signup_open', 'aanmelden kan'), ('invitation', 'uitnodiging'), ('mailing', 'bericht aan deelnemers')], max_length=20, verbose_name='soort'),
         ),
         migrations.CreateModel(
             name='InvoiceDocument',

@@ -53,6 +53,6 @@ def backward(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registrations", "0009_invoice_documents_and_payments")]
+    dependencies = [("registrations", "0016_invoice_documents_and_payments")]
 
     operations = [migrations.RunPython(forward, backward)]
