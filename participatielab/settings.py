@@ -371,8 +371,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
-        # WeasyPrint (name badges) logs each step of every PDF at INFO.
+        # WeasyPrint (invoices, name badges) reports every step at INFO, even on import.
         "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 
@@ -387,6 +388,32 @@ PRIVACY_STATEMENT_VERSION = os.environ.get("PRIVACY_STATEMENT_VERSION", "2026-11
 PRIVACY_RETENTION_MONTHS = int(os.environ.get("PRIVACY_RETENTION_MONTHS", "12"))
 # How many days before an event `send_reminders` mails the attendees.
 REMINDER_DAYS_BEFORE = int(os.environ.get("REMINDER_DAYS_BEFORE", "3"))
+
+# INVOICES AND PAYMENTS
+# ------------------------------------------------------------------------------
+# Who sends the invoices: printed at the top and bottom of every invoice PDF.
+INVOICE_SENDER = {
+    "name": os.environ.get("INVOICE_SENDER_NAME", "Atrivé"),
+    "address": os.environ.get(
+        "INVOICE_SENDER_ADDRESS", "Postbus 1234\\n3430 AA Nieuwegein"
+    ).replace("\\n", "\n"),
+    "email": os.environ.get("INVOICE_SENDER_EMAIL", "administratie@example.org"),
+    "chamber_of_commerce": os.environ.get("INVOICE_SENDER_KVK", "12345678"),
+    "vat_number": os.environ.get("INVOICE_SENDER_VAT_NUMBER", "NL000000000B01"),
+    "iban": os.environ.get("INVOICE_SENDER_IBAN", "NL00BANK0123456789"),
+}
+# The VAT rate in percent included in the amounts; 0 prints INVOICE_VAT_EXEMPTION instead.
+INVOICE_VAT_RATE = os.environ.get("INVOICE_VAT_RATE", "0")
+INVOICE_VAT_EXEMPTION = os.environ.get(
+    "INVOICE_VAT_EXEMPTION",
+    "Vrijgesteld van btw (artikel 11, lid 1, onder o, Wet op de omzetbelasting 1968).",
+)
+# Days to pay after an invoice's date; a payment reminder goes out after this term, the next
+# one PAYMENT_REMINDER_INTERVAL_DAYS later, up to PAYMENT_REMINDER_LEVELS reminders.
+INVOICE_PAYMENT_TERM_DAYS = int(os.environ.get("INVOICE_PAYMENT_TERM_DAYS", "30"))
+PAYMENT_REMINDER_INTERVAL_DAYS = int(os.environ.get("PAYMENT_REMINDER_INTERVAL_DAYS", "14"))
+PAYMENT_REMINDER_LEVELS = int(os.environ.get("PAYMENT_REMINDER_LEVELS", "2"))
+
 # The demo login `seed_demo` creates has a published password: only with DEBUG on, and only on
 # SQLite unless this says a development PostgreSQL may have it too.
 ALLOW_DEMO_LOGIN = env_bool("ALLOW_DEMO_LOGIN", default=False)

@@ -153,8 +153,10 @@ def signup_on_behalf(request: HttpRequest, event_id: int) -> HttpResponse:
     return render(request, "admin/registrations/event/signup.html", context)
 
 
-def event_filename(event: Event) -> str:
-    return f"deelnemers-{event.slug}-{event.date:%Y-%m-%d}"
+def event_filename(event: Event, flavour: str, part: str = "") -> str:
+    """Name a list by what it holds, the event, its date and the spreadsheet flavour."""
+    part = f"-{slugify(part)}" if part else ""
+    return f"deelnemers-{event.slug}-{event.date:%Y-%m-%d}{part}-{flavour}"
 
 
 def get_session(event_id: int, session_id: int) -> ThemeSession:
@@ -169,10 +171,11 @@ def export_event(request: HttpRequest, event_id: int) -> StreamingHttpResponse:
     """Download everyone signed up for the event, cancelled people included with status."""
     require_permission(request, EXPORT_PERMISSION)
     event = get_object_or_404(Event, pk=event_id)
+    flavour = flavour_from_request(request)
     return csv_response(
         Attendee.objects.filter(event=event),
-        flavour=flavour_from_request(request),
-        filename=event_filename(event),
+        flavour=flavour,
+        filename=event_filename(event, flavour),
     )
 
 
@@ -181,10 +184,11 @@ def export_session(request: HttpRequest, event_id: int, session_id: int) -> Stre
     """Download the attendees of one theme session, leaving out those who cancelled."""
     require_permission(request, EXPORT_PERMISSION)
     session = get_session(event_id, session_id)
+    flavour = flavour_from_request(request)
     return csv_response(
         Attendee.objects.filter(session=session).exclude(status=Status.CANCELLED),
-        flavour=flavour_from_request(request),
-        filename=f"{event_filename(session.event)}-{slugify(session.title)}",
+        flavour=flavour,
+        filename=event_filename(session.event, flavour, session.title),
     )
 
 

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 from registrations.availability import with_seat_counts
 from registrations.evaluation_results import dashboard_evaluation
 from registrations.invoices import money_totals
+from registrations.issuing import money_attention
 from registrations.models import Attendee, Status
 from registrations.outbox import oldest_unsent_age
 from registrations.results import lab_results
@@ -104,6 +105,7 @@ CARD_LINKS = [
     (gettext_lazy("Desklijst"), "desk_list", "registrations.check_in_attendee"),
     (gettext_lazy("Naambadges (pdf)"), "badges", "registrations.export_personal_data"),
     (gettext_lazy("Export (Excel NL)"), "export", "registrations.export_personal_data"),
+    (gettext_lazy("Facturen"), "invoices", "registrations.manage_invoices"),
     (gettext_lazy("Uitnodigen"), "invite", "registrations.add_invitation"),
     (gettext_lazy("Bericht aan deelnemers"), "mailing", "registrations.add_mailing"),
     (gettext_lazy("Evaluatie"), "evaluation", "registrations.view_evaluationresponse"),
@@ -165,6 +167,9 @@ def dashboard_context(request: HttpRequest) -> dict:
             lab_results([card.event for card in cards])
             if user.has_perm("registrations.view_invitation")
             else None
+        ),
+        "money_attention": (
+            money_attention() if user.has_perm("registrations.manage_invoices") else None
         ),
         "evaluation": (
             dashboard_evaluation()

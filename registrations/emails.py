@@ -1,5 +1,6 @@
 """What each mail says and who gets it: confirmation, waiting list, "there is a place", change
-summary, reminder, the evaluation's links and the notices to staff.
+summary, reminder, the evaluation's links, the notices to staff, and (from `invoice_mails`)
+invoices with their PDF and payment reminders.
 
 Mails are not sent from here: `registrations.outbox` queues a row per address in the
 transaction that causes the mail, and its worker calls `compose` to write the mail as the
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from registrations.audience import Audience, audience, evaluation_links, same
+from registrations.invoice_mails import invoice_mail, payment_reminder
 from registrations.models import Attendee, MailKind, OutboxMail, Registration, Status
 from registrations.text import single_line
 from sessions.calendar import calendar_file
@@ -261,6 +263,8 @@ COMPOSERS: dict[str, Callable[[Registration, OutboxMail], EmailMultiAlternatives
     MailKind.EVALUATION: evaluation,
     MailKind.STAFF_NEW: staff_notice,
     MailKind.STAFF_CHANGE: staff_notice,
+    MailKind.INVOICE: invoice_mail,
+    MailKind.PAYMENT_REMINDER: payment_reminder,
 }
 
 

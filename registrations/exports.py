@@ -1,4 +1,5 @@
-"""Attendee lists as CSV files: the rows, the two spreadsheet flavours, the streamed download.
+"""Attendee lists and the invoices list as CSV files: the rows, the two spreadsheet flavours,
+the streamed download.
 
 The staff pages that serve them (per event, per session, an admin selection) live in
 `registrations.backoffice` and `registrations.admin`, and check the permission
@@ -30,10 +31,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import numberformat, translation
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext
 
 from registrations.invoices import payment_status
-from registrations.models import Attendee, Status
-from registrations.pricing import money
+from registrations.models import Attendee, DocumentKind, Invoice, InvoiceDocument, Status
+from registrations.pricing import ZERO, money
+from sessions.models import Event
 
 # The office prints and reads these lists in the Netherlands, whatever the server's zone.
 EXPORT_TIMEZONE = ZoneInfo("Europe/Amsterdam")
@@ -42,21 +45,34 @@ EXPORT_TIMEZONE = ZoneInfo("Europe/Amsterdam")
 # Django's default for `iterator()`.)
 ROWS_PER_CHUNK = 1000
 
+# People, not money: what an organisation owes lives in the invoices CSV (`invoice_rows`), so
+# no column here can count an organisation's amount once per attendee when summed.
 HEADER = (
     "Bijeenkomst",
     "Datum",
     "Organisatie",
+    "Naam deelnemer",
+    "Themasessie",
+    "E-mail deelnemer",
     "Contactpersoon",
     "E-mail contactpersoon",
-    "Naam deelnemer",
-    "E-mail deelnemer",
-    "Themasessie",
+    "Telefoon contactpersoon",
+    "Opmerkingen",
     "Dieetwensen",
     "Aangemeld op",
     "Status",
-    "Organisatie betaalt",
-    "Betaling",
-    "Factuurnummer",
+    "Aanwezig",
+    "Betaalstatus organisatie",
+)
+INVOICE_HEADER = (
+    "Nummer",
+    "Soort",
+    "Datum",
+    "Organisatie",
+    "Uw kenmerk",
+    "Bedrag",
+    "Betaald",
+    "Open",
 )
 
 
@@ -121,18 +137,19 @@ COLUMNS = (
     "event__title",
     "event__date",
     "registration__organisation__name",
+    "name",
+    "session__title",
+    "email",
     "registration__contact_name",
     "registration__contact_email",
-    "name",
-    "email",
-    "session__title",
+    "registration__contact_phone",
+    "registration__remarks",
     "dietary_wishes",
     "created_at",
     "status",
+    "checked_in_at",
     "registration__invoice__amount_due",
     "registration__invoice__amount_paid",
-    "registration__invoice__paid_at",
-    "registration__invoice__reference",
 )
 
 
@@ -145,56 +162,112 @@ def attendee_rows(
     # uses the admin in; worked out once, not per row.
     with translation.override("nl"):
         statuses = {status.value: str(status.label) for status in Status}
+        via_contact = gettext("via contactpersoon")
+        present = gettext("aanwezig")
     payments: dict[tuple, str] = {}
-    # Dates and amounts repeat across thousands of rows: format each distinct one once.
+    # Dates repeat across thousands of rows: format each distinct one once.
     dates: dict[datetime.date, str] = {}
-    amounts: dict[Decimal, str] = {}
     yield list(HEADER)
     rows = attendees.for_export().values_list(*COLUMNS).iterator()
     for (
         event_title,
         event_date,
         organisation,
+        name,
+        session,
+        email,
         contact_name,
         contact_email,
-        name,
-        email,
-        session,
+        contact_phone,
+        remarks,
         dietary_wishes,
         created_at,
         status,
+        checked_in_at,
         amount_due,
         amount_paid,
-        paid_at,
-        reference,
     ) in rows:
-        payment_key = (amount_due, amount_paid, paid_at is None)
+        payment_key = (amount_due, amount_paid)
         if payment_key not in payments:
             with translation.override("nl"):
                 payments[payment_key] = payment_status(
-                    amount_due=amount_due, amount_paid=amount_paid, paid_at=paid_at
+                    amount_due=amount_due, amount_paid=amount_paid
                 )
         if event_date not in dates:
             dates[event_date] = spec.date(event_date)
-        if amount_due not in amounts:
-            amounts[amount_due] = spec.amount(amount_due)
         yield [
             event_title,
             dates[event_date],
             organisation,
+            name,
+            session,
+            email or via_contact,
             contact_name,
             contact_email,
-            name,
-            email,
-            session,
+            contact_phone,
+            remarks,
             dietary_wishes,
             # The attendee's own time: board members added later to a sign-up count from then.
             spec.datetime(created_at),
             statuses[status],
-            amounts[amount_due],
+            f"{present} {spec.datetime(checked_in_at)}" if checked_in_at else "",
             payments[payment_key],
-            reference,
         ]
+
+
+def invoice_rows(event: Event, *, flavour: str = DEFAULT_FLAVOUR) -> Iterator[list[str]]:
+    """Yield the header, then one row per invoice or credit note of the event, by number.
+
+    Each account's payments are spread over its invoices, oldest first; what is paid beyond
+    them shows on its last document. So the columns add up: "Bedrag" to what was invoiced,
+    "Betaald" to what was paid on invoiced accounts, "Open" to the difference.
+    """
+    spec = FLAVOURS[flavour]
+    with translation.override("nl"):
+        kinds = {kind.value: str(kind.label) for kind in DocumentKind}
+    documents = list(
+        InvoiceDocument.objects.filter(account__event=event)
+        .order_by("year", "sequence")
+        .values_list(
+            "account_id",
+            "number",
+            "kind",
+            "issued_on",
+            "organisation_name",
+            "customer_reference",
+            "amount",
+        )
+    )
+    paid = dict(Invoice.objects.filter(event=event).values_list("pk", "amount_paid"))
+    allocated = allocate_payments(documents, paid)
+    yield list(INVOICE_HEADER)
+    for (_account, number, kind, issued_on, organisation, reference, amount), share in zip(
+        documents, allocated, strict=True
+    ):
+        yield [
+            number,
+            kinds[kind],
+            spec.date(issued_on),
+            organisation,
+            reference,
+            spec.amount(amount),
+            spec.amount(share),
+            spec.amount(amount - share),
+        ]
+
+
+def allocate_payments(documents: Sequence[tuple], paid: dict[int, Decimal]) -> list[Decimal]:
+    """Return, per document (account id first), the part of its account's payments it gets."""
+    left = dict(paid)
+    last_of_account = {document[0]: index for index, document in enumerate(documents)}
+    shares = []
+    for account_id, *_rest, amount in documents:
+        share = min(left.get(account_id, ZERO), amount) if amount > 0 else ZERO
+        left[account_id] = left.get(account_id, ZERO) - share
+        shares.append(share)
+    for account_id, index in last_of_account.items():
+        shares[index] += left[account_id]  # paid beyond the invoices: overpaid
+    return shares
 
 
 class _Buffer:
@@ -228,15 +301,23 @@ def csv_chunks(rows: Iterable[Sequence[str]], *, flavour: str = DEFAULT_FLAVOUR)
         yield rest
 
 
-def csv_response(
-    attendees: QuerySet[Attendee], *, flavour: str, filename: str
+def csv_download(
+    rows: Iterable[Sequence[str]], *, flavour: str, filename: str
 ) -> StreamingHttpResponse:
-    """Stream the attendees as a CSV download named `filename` plus ".csv"."""
+    """Stream rows as a CSV download named `filename` plus ".csv"."""
     response = StreamingHttpResponse(
-        csv_chunks(attendee_rows(attendees, flavour=flavour), flavour=flavour),
-        content_type="text/csv; charset=utf-8",
+        csv_chunks(rows, flavour=flavour), content_type="text/csv; charset=utf-8"
     )
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{filename}.csv"
     )
     return response
+
+
+def csv_response(
+    attendees: QuerySet[Attendee], *, flavour: str, filename: str
+) -> StreamingHttpResponse:
+    """Stream the attendees as a CSV download named `filename` plus ".csv"."""
+    return csv_download(
+        attendee_rows(attendees, flavour=flavour), flavour=flavour, filename=filename
+    )

@@ -61,6 +61,26 @@ class SignupForm(forms.Form):
         help_text=_("Bijvoorbeeld: wij hebben een lift nodig."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # The invoice details, asked once and optional: they go on the organisation's invoice.
+    invoice_attention = SingleLineField(
+        label=_("Ter attentie van"),
+        max_length=200,
+        required=False,
+        help_text=_("Niet verplicht. Bijvoorbeeld: de penningmeester."),
+    )
+    invoice_address = forms.CharField(
+        label=_("Factuuradres"),
+        max_length=500,
+        required=False,
+        help_text=_("Niet verplicht. Laat leeg als de factuur per e-mail naar u mag."),
+        widget=forms.Textarea(attrs={"rows": 3, "autocomplete": "street-address"}),
+    )
+    invoice_reference = SingleLineField(
+        label=_("Uw kenmerk"),
+        max_length=100,
+        required=False,
+        help_text=_("Niet verplicht. Een eigen kenmerk of ordernummer voor op de factuur."),
+    )
     # Only when the evening has fewer places than the group: the group's own choice to wait.
     wait_as_group = forms.BooleanField(
         label=_("Zet de hele groep op de wachtlijst"),

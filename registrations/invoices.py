@@ -1,21 +1,25 @@
 """What each organisation owes for an event, and what it has paid.
 
-An organisation has one invoice per event. Its amount is the group price of all its
+An organisation has one account (`Invoice`) per event. Its amount is the group price of all its
 confirmed board members at that event, however many sign-ups they used; every writer that
-changes who attends calls `recompute_invoice` under the event's lock.
+changes who attends calls `recompute_invoice` under the event's lock. Payments are rows
+(`record_payment`); the numbered documents sent are made by `registrations.issuing`.
 """
 
 import datetime
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registrations.models import Attendee, Invoice, Organisation
-from registrations.pricing import ZERO, group_price, organisation_amount_due
+from registrations.errors import RegistrationError
+from registrations.locking import lock_event_then_row
+from registrations.models import Attendee, Invoice, InvoiceDocument, Organisation, Payment
+from registrations.pricing import ZERO, group_price, money, organisation_amount_due
+from registrations.text import single_line
 from sessions.models import Event
 
 
@@ -54,51 +58,135 @@ def amount_without(invoice: Invoice, *, leaving: int) -> Decimal:
     )
 
 
-def mark_invoices_paid(*, invoices: Sequence[Invoice], now: datetime.datetime | None = None) -> int:
-    """Record the invoices as paid in full at their current amount; return how many changed."""
-    now = now or timezone.now()
+@dataclass(frozen=True)
+class InvoiceDetails:
+    """The invoice details a sign-up form gives: all optional."""
+
+    attention: str = ""
+    address: str = ""
+    customer_reference: str = ""
+
+
+def set_invoice_details(
+    invoice: Invoice, *, attention: str = "", address: str = "", customer_reference: str = ""
+) -> None:
+    """Store the invoice details a sign-up gave; a field left empty keeps what was there.
+
+    The caller holds the event's lock (a sign-up writes them with the rest).
+    """
+    given = {
+        "attention": single_line(attention),
+        "address": address.strip(),
+        "customer_reference": single_line(customer_reference),
+    }
+    changed = [name for name, value in given.items() if value and value != getattr(invoice, name)]
+    for name in changed:
+        setattr(invoice, name, given[name])
+    if changed:
+        invoice.save(update_fields=[*changed, "updated_at"])
+
+
+def record_payment(
+    *,
+    invoice: Invoice,
+    amount: Decimal,
+    paid_on: datetime.date,
+    note: str = "",
+    recorded_by=None,
+) -> Payment:
+    """Record money received on the account (a part or the whole) and recount what is paid."""
+    if amount <= 0:
+        raise RegistrationError(
+            _("Een betaling is een bedrag groter dan nul."), code="amount", field="amount"
+        )
+    with lock_event_then_row(invoice, check_deadline=False) as (_event, invoice):
+        return add_payment(invoice, amount, paid_on=paid_on, note=note, recorded_by=recorded_by)
+
+
+def add_payment(
+    invoice: Invoice, amount: Decimal, *, paid_on: datetime.date, note: str, recorded_by
+) -> Payment:
+    """Write a payment on a locked account and recount it."""
+    payment = Payment.objects.create(
+        account=invoice,
+        amount=money(amount),
+        paid_on=paid_on,
+        note=single_line(note),
+        recorded_by=recorded_by,
+    )
+    recount_payments(invoice)
+    return payment
+
+
+def recount_payments(invoice: Invoice) -> Invoice:
+    """Set the account's paid amount to the sum of its payments, and when it was last paid."""
+    totals = invoice.payments.aggregate(paid=Sum("amount", default=ZERO), last=Max("created_at"))
+    invoice.amount_paid = totals["paid"]
+    invoice.paid_at = totals["last"]
+    invoice.save(update_fields=["amount_paid", "paid_at", "updated_at"])
+    return invoice
+
+
+def mark_invoices_paid(
+    *, invoices: Sequence[Invoice], recorded_by=None, today: datetime.date | None = None
+) -> int:
+    """Record a payment of the open amount on each account that has one; return how many."""
+    today = today or timezone.localdate()
     changed = 0
-    with transaction.atomic():
-        for invoice in Invoice.objects.select_for_update().filter(
-            pk__in=[invoice.pk for invoice in invoices]
-        ):
-            if invoice.paid_at is not None and invoice.balance == 0:
+    for invoice in invoices:
+        with lock_event_then_row(invoice, check_deadline=False) as (_event, fresh):
+            if fresh.balance <= 0:
                 continue
-            invoice.amount_paid = invoice.amount_due
-            invoice.paid_at = now
-            invoice.save(update_fields=["amount_paid", "paid_at", "updated_at"])
+            add_payment(
+                fresh,
+                fresh.balance,
+                paid_on=today,
+                note=_("als betaald gemarkeerd"),
+                recorded_by=recorded_by,
+            )
             changed += 1
     return changed
 
 
-def payment_status(
-    *, amount_due: Decimal, amount_paid: Decimal, paid_at: datetime.datetime | None
-) -> str:
-    """Return how an invoice stands, in words staff use ("open", "betaald", ...)."""
+def payment_status(*, amount_due: Decimal, amount_paid: Decimal) -> str:
+    """Return how an account stands, in the words staff use ("open", "betaald", ...)."""
     if amount_due == 0 and amount_paid == 0:
         return _("niets te betalen")
-    if paid_at is None:
+    if amount_paid == 0:
         return _("open")
     if amount_due == amount_paid:
         return _("betaald")
     if amount_due > amount_paid:
-        return _("betaald, nog niet alles")
+        return _("deels betaald")
     return _("te veel betaald")
 
 
 def invoice_status(invoice: Invoice) -> str:
-    """Return how this invoice stands, in words staff use."""
-    return payment_status(
-        amount_due=invoice.amount_due, amount_paid=invoice.amount_paid, paid_at=invoice.paid_at
-    )
+    """Return how this account stands, in words staff use."""
+    return payment_status(amount_due=invoice.amount_due, amount_paid=invoice.amount_paid)
+
+
+def invoiced_amount(account: Invoice) -> Decimal:
+    """Return what the account's documents add up to (credit notes count negative)."""
+    return account.documents.aggregate(total=Sum("amount", default=ZERO))["total"]
+
+
+def open_on_invoices(account: Invoice) -> Decimal:
+    """Return what is still to be paid of what was invoiced (a change not yet invoiced is
+    not reminded of)."""
+    return min(account.balance, invoiced_amount(account) - account.amount_paid)
 
 
 def money_totals(event: Event) -> dict:
-    """Return what an event's organisations owe, have paid and still owe, and how many pay."""
+    """Return what an event's organisations owe, have paid and still owe, how many pay, and
+    what the documents sent add up to (`invoiced`)."""
     totals = Invoice.objects.filter(event=event).aggregate(
         organisations=Count("pk", filter=Q(attendee_count__gt=0)),
         due=Sum("amount_due", default=ZERO),
         paid=Sum("amount_paid", default=ZERO),
     )
     totals["open"] = totals["due"] - totals["paid"]
+    totals["invoiced"] = InvoiceDocument.objects.filter(account__event=event).aggregate(
+        total=Sum("amount", default=ZERO)
+    )["total"]
     return totals

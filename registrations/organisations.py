@@ -19,9 +19,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registrations.errors import RegistrationError
-from registrations.invoices import recompute_invoice
+from registrations.invoices import recompute_invoice, recount_payments
 from registrations.locking import lock_events
-from registrations.models import Attendee, Invoice, Organisation, Registration, Status, person_key
+from registrations.models import (
+    Attendee,
+    Invoice,
+    Organisation,
+    Payment,
+    Registration,
+    Status,
+    person_key,
+)
 from registrations.pricing import ZERO
 from sessions.models import Event
 
@@ -128,23 +136,44 @@ def check_nobody_twice(*, keep: Organisation, merge: Organisation) -> None:
 
 
 def merge_invoices(*, keep: Organisation, merge: Invoice, now: datetime.datetime) -> MergedAmount:
-    """Book one event's sign-ups of the merged organisation on the kept one's invoice."""
+    """Book one event's sign-ups of the merged organisation on the kept one's account.
+
+    Payments follow the sign-ups. Documents already sent never change: an account that had
+    some is marked to be credited and invoiced afresh by the next issue run
+    (`registrations.issuing`), and the merged account, left owing nothing, is credited then.
+    """
     kept = Invoice.objects.select_for_update().filter(event=merge.event, organisation=keep).first()
     kept_before = kept.amount_due if kept else ZERO
     merged_before = merge.amount_due
-    if kept is None:  # the kept organisation had no sign-up here: the invoice simply moves
+    if kept is None:  # the kept organisation had no sign-up here: the account simply moves
         merge.organisation = keep
-        merge.save(update_fields=["organisation", "updated_at"])
+        merge.needs_reissue = merge.documents.exists()
+        merge.save(update_fields=["organisation", "needs_reissue", "updated_at"])
         kept = merge
     else:
-        kept.amount_paid += merge.amount_paid
-        paid = [moment for moment in (kept.paid_at, merge.paid_at) if moment is not None]
-        kept.paid_at = max(paid) if paid else None
         references = [ref for ref in (kept.reference, merge.reference) if ref]
         kept.reference = " / ".join(dict.fromkeys(references))[:50]
-        kept.save(update_fields=["amount_paid", "paid_at", "reference", "updated_at"])
-        Registration.objects.filter(invoice=merge).update(invoice=kept, updated_at=now)
-        merge.delete()
+        for name in ("attention", "address", "customer_reference"):
+            setattr(kept, name, getattr(kept, name) or getattr(merge, name))
+        moved = Registration.objects.filter(invoice=merge).update(invoice=kept, updated_at=now)
+        if moved and (kept.documents.exists() or merge.documents.exists()):
+            kept.needs_reissue = True
+        kept.save(
+            update_fields=[
+                "reference",
+                "attention",
+                "address",
+                "customer_reference",
+                "needs_reissue",
+                "updated_at",
+            ]
+        )
+        Payment.objects.filter(account=merge).update(account=kept)
+        recount_payments(kept)
+        if merge.documents.exists():
+            recompute_invoice(recount_payments(merge))  # owes nothing now: credited when issued
+        else:
+            merge.delete()
     Registration.objects.filter(invoice=kept).exclude(organisation=keep).update(
         organisation=keep, updated_at=now
     )

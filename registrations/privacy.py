@@ -25,6 +25,7 @@ from registrations.invitations import forget_addresses
 from registrations.models import (
     Attendee,
     EvaluationAnswer,
+    Invoice,
     MailKind,
     MailStatus,
     Organisation,
@@ -162,6 +163,8 @@ def anonymise_registrations(
                 _anonymise_attendee(attendee)
             _anonymise_contact(registration)
             _anonymise_mails(registration.mails.all())
+            # "To the attention of" names a person; the documents issued stay as sent.
+            Invoice.objects.filter(pk=registration.invoice_id).update(attention="")
             registration.anonymised_at = now
             registration.save()
             count += 1

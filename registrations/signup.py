@@ -8,7 +8,7 @@ at all.
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
@@ -20,7 +20,12 @@ from registrations import outbox
 from registrations.availability import place_members, place_newcomer, settle_status
 from registrations.emails import Summary
 from registrations.errors import RegistrationError
-from registrations.invoices import invoice_for, recompute_invoice
+from registrations.invoices import (
+    InvoiceDetails,
+    invoice_for,
+    recompute_invoice,
+    set_invoice_details,
+)
 from registrations.locking import lock_event, lock_event_then_row
 from registrations.models import (
     Attendee,
@@ -68,6 +73,7 @@ def register_group(
     remarks: str = "",
     attendees: Sequence[AttendeeData],
     wait_as_group: bool = False,
+    invoice_details: InvoiceDetails | None = None,
     no_invitations: bool = False,
     privacy_version: str,
     language: str = "nl",
@@ -98,6 +104,8 @@ def register_group(
         )
 
         invoice = invoice_for(event=event, organisation=organisation)
+        if invoice_details is not None:
+            set_invoice_details(invoice, **asdict(invoice_details))
         registration = Registration(
             event=event,
             organisation=organisation,

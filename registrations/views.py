@@ -23,6 +23,7 @@ from registrations.availability import (
 from registrations.error_summary import error_summary
 from registrations.errors import RegistrationError
 from registrations.forms import SignupForm
+from registrations.invoices import InvoiceDetails
 from registrations.member_forms import BaseAttendeeFormSet, attendee_formset_class
 from registrations.models import Organisation, Registration
 from registrations.signup import register_group
@@ -179,6 +180,11 @@ def process_signup(
             remarks=form.cleaned_data["remarks"],
             attendees=formset.attendee_data(),
             wait_as_group=form.cleaned_data["wait_as_group"],
+            invoice_details=InvoiceDetails(
+                attention=form.cleaned_data["invoice_attention"],
+                address=form.cleaned_data["invoice_address"],
+                customer_reference=form.cleaned_data["invoice_reference"],
+            ),
             no_invitations=form.cleaned_data["no_invitations"],
             privacy_version=settings.PRIVACY_STATEMENT_VERSION,
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),

@@ -45,9 +45,15 @@ MODULES = {
         T + "test_member_page.py",
     ],
     "registrations/waiting_list.py": [T + "test_waiting_list.py", T + "admin/test_events.py"],
-    "registrations/invoices.py": [T + "test_invoices.py", T + "test_changes.py"],
+    "registrations/invoices.py": [
+        T + "test_invoices.py",
+        T + "test_changes.py",
+        T + "test_payments.py",
+    ],
+    "registrations/issuing.py": [T + "test_issuing.py", T + "test_invoice_export.py"],
+    "registrations/payment_reminders.py": [T + "test_payment_reminders.py"],
     "registrations/privacy.py": [T + "test_privacy.py"],
-    "registrations/exports.py": [T + "test_exports.py"],
+    "registrations/exports.py": [T + "test_exports.py", T + "test_invoice_export.py"],
     "registrations/forms.py": [T + "test_forms.py", T + "test_signup.py"],
     "registrations/member_forms.py": [
         T + "test_forms.py",

@@ -12,6 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.evaluation import evaluation_for
+from registrations.issuing import issue_invoices
 from registrations.models import EvaluationResponse, Registration
 from registrations.unsubscribe import unsubscribe_url
 from sessions.models import Announcement
@@ -62,6 +63,7 @@ def two_organisations(sign_up, event):
         contact_phone="0612345678",
         remarks="Tweede-opmerking",
     )
+    issue_invoices(event=event)  # so the pages of an invoice document exist
     return first, second
 
 
@@ -79,6 +81,8 @@ def example_urls(first: Registration, user_id: int = 1) -> list[tuple[str, str]]
         "event_id": event.pk,
         "session_id": attendee.session_id,
         "object_id": str(first.pk),
+        "invoice_id": first.invoice_id,
+        "document_id": first.invoice.documents.get().pk,
         "content_type_id": ContentType.objects.get_for_model(Registration).pk,
         "app_label": "registrations",
         "id": user_id,
@@ -194,6 +198,10 @@ def test_every_staff_page_and_the_manage_pages_are_not_stored(admin_client, two_
         "admin:registrations_registration_changelist",
         "admin:registrations_attendee_changelist",
         "admin:registrations_invoice_changelist",
+        "admin:theme_sessions_event_invoices",
+        "admin:theme_sessions_event_invoice_export",
+        "admin:registrations_invoice_payment",
+        "admin:registrations_invoice_document_pdf",
     ],
 )
 def test_staff_without_permission_refused_on_back_office_pages(
@@ -205,7 +213,12 @@ def test_staff_without_permission_refused_on_back_office_pages(
         "stagiair", password="een-lang-wachtwoord-9", is_staff=True
     )
     client.force_login(staff)
-    kwargs = {"event_id": first.event_id, "session_id": first.attendees.first().session_id}
+    kwargs = {
+        "event_id": first.event_id,
+        "session_id": first.attendees.first().session_id,
+        "invoice_id": first.invoice_id,
+        "document_id": first.invoice.documents.get().pk,
+    }
     wanted = {
         p
         for _route, n, params in walk_patterns(get_resolver().url_patterns)
@@ -274,6 +287,9 @@ def test_adviser_group_has_exactly_the_registration_permissions(adviser_group):
         "change_attendee",
         "view_invoice",
         "change_invoice",
+        "manage_invoices",
+        "view_invoicedocument",
+        "view_payment",
         "view_outboxmail",
         "change_outboxmail",
         "export_personal_data",

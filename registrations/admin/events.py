@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registrations.backoffice import event_urls
+from registrations.billing_pages import event_invoice_urls
 from registrations.door import door_urls
 from registrations.errors import RegistrationError
 from registrations.evaluation_staff import evaluation_urls
@@ -81,6 +82,7 @@ class EventWithSignupsAdmin(EventAdmin):
     def get_urls(self):
         return [
             *event_urls(self.admin_site),
+            *event_invoice_urls(self.admin_site),
             *door_urls(self.admin_site),
             *evaluation_urls(self.admin_site),
             *super().get_urls(),

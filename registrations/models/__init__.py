@@ -1,9 +1,15 @@
 """Who comes: organisations, their sign-ups (registrations), the board members attending, and
-the mails about them (the outbox).
+the mails about them (the outbox), and the invoices and payments.
 
 One module per concern; every model is importable from `registrations.models`.
 """
 
+from registrations.models.billing import (
+    DocumentKind,
+    InvoiceDocument,
+    InvoiceNumberSequence,
+    Payment,
+)
 from registrations.models.campaigns import (
     Invitation,
     Mailing,
@@ -44,12 +50,15 @@ __all__ = [
     "LOOKUP_LENGTH",
     "Attendee",
     "AttendeeQuerySet",
+    "DocumentKind",
     "Evaluation",
     "EvaluationAnswer",
     "EvaluationQuestion",
     "EvaluationResponse",
     "Invitation",
     "Invoice",
+    "InvoiceDocument",
+    "InvoiceNumberSequence",
     "MailKind",
     "MailStatus",
     "Mailing",
@@ -58,6 +67,7 @@ __all__ = [
     "OrganisationQuerySet",
     "OutboxMail",
     "OutboxMailQuerySet",
+    "Payment",
     "QuestionKind",
     "Registration",
     "Status",

@@ -23,6 +23,8 @@ class MailKind(models.TextChoices):
     EVALUATION = "evaluation", _("evaluatie")
     STAFF_NEW = "staff_new", _("melding aan Atrivé: nieuwe aanmelding")
     STAFF_CHANGE = "staff_change", _("melding aan Atrivé: wijziging")
+    INVOICE = "invoice", _("factuur")
+    PAYMENT_REMINDER = "payment_reminder", _("betalingsherinnering")
     NOTIFY_CONFIRM = "notify_confirm", _("bevestig: bericht als aanmelden kan")
     SIGNUP_OPEN = "signup_open", _("aanmelden kan")
     INVITATION = "invitation", _("uitnodiging")

@@ -74,10 +74,12 @@ class Organisation(models.Model):
 
 
 class Invoice(models.Model):
-    """What one organisation owes for one event, and whether it has paid.
+    """The account of one organisation at one event: what it owes and what it has paid.
 
     The amount and head count are recomputed by the services on every sign-up, change and
-    cancellation, so lists and exports read them without pricing each row again.
+    cancellation, so lists and exports read them without pricing each row again. The
+    documents sent (`InvoiceDocument`: invoices and credit notes with their own numbers) and
+    the payments received (`Payment`) hang from it; `amount_paid` is the sum of the payments.
     """
 
     event = models.ForeignKey(
@@ -89,7 +91,22 @@ class Invoice(models.Model):
         related_name="invoices",
         verbose_name=_("organisatie"),
     )
-    reference = models.CharField(_("factuurnummer"), max_length=50, blank=True)
+    # Older free-text field (before numbered invoice documents); kept for what staff wrote.
+    reference = models.CharField(
+        _("eerder factuurnummer"),
+        max_length=50,
+        blank=True,
+        help_text=_("Met de hand ingevuld, van vóór de genummerde facturen."),
+    )
+    # The invoice details the organisation gives (once, optionally, on the sign-up form).
+    attention = models.CharField(_("ter attentie van"), max_length=200, blank=True)
+    address = models.TextField(_("factuuradres"), max_length=500, blank=True)
+    customer_reference = models.CharField(
+        _("uw kenmerk"),
+        max_length=100,
+        blank=True,
+        help_text=_("Het eigen kenmerk of ordernummer van de organisatie, voor op de factuur."),
+    )
     attendee_count = models.PositiveIntegerField(_("deelnemers"), default=0)
     amount_due = models.DecimalField(
         _("te betalen"), max_digits=8, decimal_places=2, default=Decimal("0.00")
@@ -98,12 +115,25 @@ class Invoice(models.Model):
         _("betaald bedrag"), max_digits=8, decimal_places=2, default=Decimal("0.00")
     )
     paid_at = models.DateTimeField(_("betaald op"), null=True, blank=True)
+    # Set when organisations were merged after documents went out: the next issue run
+    # credits everything sent and issues one new invoice for the whole amount.
+    needs_reissue = models.BooleanField(_("opnieuw factureren"), default=False, editable=False)
+    # The highest payment reminder sent (0: none); each level is mailed once.
+    reminder_level = models.PositiveSmallIntegerField(
+        _("herinneringen verstuurd"), default=0, editable=False
+    )
     updated_at = models.DateTimeField(_("gewijzigd"), auto_now=True)
 
     class Meta:
         verbose_name = _("factuur")
         verbose_name_plural = _("facturen")
         ordering = ["event", "organisation__name"]
+        permissions = [
+            (
+                "manage_invoices",
+                _("Kan facturen uitsturen, betalingen vastleggen en facturen exporteren"),
+            ),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "organisation"], name="invoice_one_per_organisation_per_event"

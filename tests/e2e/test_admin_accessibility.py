@@ -6,6 +6,7 @@ from axe_playwright_python.sync_playwright import Axe
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
+from registrations.issuing import issue_invoices
 from registrations.management.demo_past import PAST_SLUG
 from registrations.models import Attendee
 from sessions.models import Event
@@ -17,9 +18,11 @@ PASSWORD = "kasteel-rhijnauwen-2017"
 @pytest.fixture
 def staff_page(page, demo_event, sign_up):
     """A browser logged in to the admin as a superuser, with one sign-up in the demo lab and
-    one of the same organisation typed otherwise (a likely duplicate on the overview)."""
+    one of the same organisation typed otherwise (a likely duplicate on the overview); the
+    first is invoiced, the second not yet."""
     session = demo_event.sessions.first()
     sign_up(demo_event, [("Karin Voorbeeld", "karin@example.org", session)])
+    issue_invoices(event=demo_event)
     sign_up(
         demo_event,
         [("Joop Voorbeeld", "", session)],
@@ -72,6 +75,13 @@ def staff_pages(event) -> dict[str, str]:
             "admin:registrations_organisation_merge", args=[organisation.pk]
         ),
         "session change": reverse("admin:theme_sessions_themesession_change", args=[session.pk]),
+        "invoices": reverse("admin:theme_sessions_event_invoices", args=[event.pk]),
+        "account": reverse(
+            "admin:registrations_invoice_change", args=[attendee.registration.invoice_id]
+        ),
+        "record a payment": reverse(
+            "admin:registrations_invoice_payment", args=[attendee.registration.invoice_id]
+        ),
         # The demo's past lab, with answers: results with their charts, and (read-only
         # questions) its evaluation's change page; the open lab's page before any set-up.
         "evaluation results": reverse("admin:theme_sessions_event_evaluation", args=[past.pk]),

@@ -111,7 +111,10 @@ def test_signup_by_keyboard_only(page, demo_event):
                 page.keyboard.press("ArrowDown")
         else:
             page.keyboard.type(value)
-    tab_to(page, "#id_consent")
+    # Past the invoice details and the remarks (all optional), the choice of no invitations.
+    tab_to(page, "#id_remarks")
+    tab_to(page, "#id_no_invitations")
+    tab_to(page, "#id_consent", most=1)
     page.keyboard.press("Space")
     expect(page.locator("#id_consent")).to_be_checked()
     tab_to(page, "form.signup-form button[type=submit]")

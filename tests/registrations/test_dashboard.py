@@ -100,6 +100,7 @@ def test_dashboard_links_to_the_pages_of_the_evening(adviser_client):
             "desk_list",
             "badges",
             "export",
+            "invoices",
             "invite",
             "mailing",
             "evaluation",

@@ -11,13 +11,14 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from registrations import changes, exports
-from registrations.invoices import mark_invoices_paid
+from registrations.invoices import mark_invoices_paid, record_payment
 from registrations.models import Attendee, Invoice
 from tests.factories import EventFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
 
 BOM = "\ufeff"
+PAID_ON = datetime.date(2030, 5, 1)
 EXPORT_URLS = ["event_export", "session_export", "presence_list"]
 
 
@@ -86,28 +87,28 @@ def test_event_export_excel_nl_has_every_attendee_with_session_and_amount(client
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}.csv"'
+        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}-excel-nl.csv"'
     )
     rows = read_export(response, flavour="excel-nl")
     found = {
         row["Naam deelnemer"]: (
             row["Organisatie"],
             row["Themasessie"],
-            row["Organisatie betaalt"],
+            row["Betaalstatus organisatie"],
             row["Status"],
         )
         for row in rows
     }
     assert found == {
-        "Anna de Vries": ("Huurdersvereniging De Brug", "Duurzaamheid", "85,00", "aangemeld"),
+        "Anna de Vries": ("Huurdersvereniging De Brug", "Duurzaamheid", "open", "aangemeld"),
         "Jan-Willem": (
             "Huurdersvereniging De Brug",
             "Financiën van de corporatie",
-            "85,00",
+            "open",
             "aangemeld",
         ),
-        "Piet Bakker": ("'t Hoen", "Duurzaamheid", "50,00", "aangemeld"),
-        "Els Jansen": ("Bewonersraad Oost", "Werksessie", "0,00", "afgemeld"),
+        "Piet Bakker": ("'t Hoen", "Duurzaamheid", "open", "aangemeld"),
+        "Els Jansen": ("Bewonersraad Oost", "Werksessie", "niets te betalen", "afgemeld"),
     }
 
 
@@ -133,7 +134,7 @@ def test_event_export_excel_nl_writes_dutch_dates_and_header(client, admin_user,
     assert row["Bijeenkomst"] == lab.title
     assert row["Contactpersoon"] == "Contact Huurdersvereniging De Brug"
     assert row["E-mail deelnemer"] == "anna@example.org"
-    assert row["Betaling"] == "open"
+    assert row["Betaalstatus organisatie"] == "open"
 
 
 def test_event_export_csv_flavour_uses_commas_points_and_iso_dates(client, admin_user, lab):
@@ -150,14 +151,12 @@ def test_event_export_csv_flavour_uses_commas_points_and_iso_dates(client, admin
     content = b"".join(response.streaming_content).decode("utf-8")
     assert not content.startswith(BOM)
     rows = read_text(content, flavour="csv")
-    found = {
-        row["Naam deelnemer"]: (row["Themasessie"], row["Organisatie betaalt"]) for row in rows
-    }
+    found = {row["Naam deelnemer"]: row["Themasessie"] for row in rows}
     assert found == {
-        "Anna de Vries": ("Duurzaamheid", "85.00"),
-        "Jan-Willem": ("Financiën van de corporatie", "85.00"),
-        "Piet Bakker": ("Duurzaamheid", "50.00"),
-        "Els Jansen": ("Werksessie", "0.00"),
+        "Anna de Vries": "Duurzaamheid",
+        "Jan-Willem": "Financiën van de corporatie",
+        "Piet Bakker": "Duurzaamheid",
+        "Els Jansen": "Werksessie",
     }
     row = next(r for r in rows if r["Naam deelnemer"] == "Jan-Willem")
     assert row["Datum"] == lab.date.isoformat()
@@ -254,7 +253,8 @@ def test_session_export_has_only_that_session_without_cancelled(client, admin_us
 
     # Assert
     assert response["Content-Disposition"] == (
-        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}-duurzaamheid.csv"'
+        f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}-duurzaamheid'
+        '-excel-nl.csv"'
     )
     rows = read_export(response, flavour="excel-nl")
     assert sorted((r["Naam deelnemer"], r["Themasessie"]) for r in rows) == [
@@ -277,7 +277,7 @@ def test_session_export_file_name_slugifies_the_session_title(client, admin_user
     # Assert
     assert response["Content-Disposition"] == (
         f'attachment; filename="deelnemers-{lab.slug}-{lab.date:%Y-%m-%d}'
-        '-financien-van-de-corporatie.csv"'
+        '-financien-van-de-corporatie-excel-nl.csv"'
     )
 
 
@@ -337,9 +337,9 @@ def test_admin_action_exports_selected_attendees(client, admin_user, lab):
     assert response.status_code == 200
     assert response["Content-Disposition"] == 'attachment; filename="deelnemers-selectie.csv"'
     rows = read_export(response, flavour="excel-nl")
-    assert sorted((r["Naam deelnemer"], r["Organisatie betaalt"]) for r in rows) == [
-        ("Anna de Vries", "85,00"),
-        ("Piet Bakker", "50,00"),
+    assert sorted((r["Naam deelnemer"], r["Organisatie"]) for r in rows) == [
+        ("Anna de Vries", "Huurdersvereniging De Brug"),
+        ("Piet Bakker", "'t Hoen"),
     ]
 
 
@@ -486,22 +486,31 @@ def export_selection(client, attendees, **extra):
     )
 
 
-def test_event_export_has_each_organisations_invoice_number(client, admin_user, lab):
+def test_event_export_has_phone_remarks_and_via_contact_for_no_address(
+    client, admin_user, event, sign_up
+):
     # Arrange
-    Invoice.objects.filter(organisation__name="'t Hoen").update(reference="PL-2017-007")
+    session = event.sessions.first()
+    sign_up(
+        event,
+        [("Anna de Vries", "", session, "vegetarisch")],
+        contact_phone="030 123 45 67",
+        remarks="Wij komen met de trein.",
+    )
     client.force_login(admin_user)
 
     # Act
-    response = client.get(reverse("admin:theme_sessions_event_export", args=[lab.pk]))
+    response = client.get(reverse("admin:theme_sessions_event_export", args=[event.pk]))
 
     # Assert
-    rows = read_export(response, flavour="excel-nl")
-    assert {row["Naam deelnemer"]: row["Factuurnummer"] for row in rows} == {
-        "Anna de Vries": "",
-        "Jan-Willem": "",
-        "Piet Bakker": "PL-2017-007",
-        "Els Jansen": "",
-    }
+    [row] = read_export(response, flavour="excel-nl")
+    assert (
+        row["E-mail deelnemer"],
+        row["Telefoon contactpersoon"],
+        row["Opmerkingen"],
+        row["Dieetwensen"],
+        row["Aanwezig"],
+    ) == ("via contactpersoon", "030 123 45 67", "Wij komen met de trein.", "vegetarisch", "")
 
 
 def test_event_export_by_an_adviser_using_english_stays_dutch(client, admin_user, lab):
@@ -517,7 +526,9 @@ def test_event_export_by_an_adviser_using_english_stays_dutch(client, admin_user
     content = b"".join(response.streaming_content).decode("utf-8")
     assert content.removeprefix(BOM).split("\r\n")[0].split(";") == list(exports.HEADER)
     rows = read_text(content, flavour="excel-nl")
-    assert {row["Naam deelnemer"]: (row["Status"], row["Betaling"]) for row in rows} == {
+    assert {
+        row["Naam deelnemer"]: (row["Status"], row["Betaalstatus organisatie"]) for row in rows
+    } == {
         "Anna de Vries": ("aangemeld", "open"),
         "Jan-Willem": ("aangemeld", "open"),
         "Piet Bakker": ("aangemeld", "betaald"),
@@ -547,7 +558,7 @@ def test_export_of_a_selection_from_two_events_gives_each_row_its_own_event(
     ]
 
 
-def test_event_export_gives_each_row_its_own_invoices_amount_and_payment(
+def test_event_export_gives_each_row_its_organisations_payment_status_and_no_amount(
     client, admin_user, event, sign_up
 ):
     # Arrange: three organisations owe 50 each; one has paid, one paid too little.
@@ -563,8 +574,8 @@ def test_event_export_gives_each_row_its_own_invoices_amount_and_payment(
         [("Delta", "delta@example.org", session), ("Delta 2", "delta2@example.org", session)],
         organisation_name="Delta",
     )
-    mark_invoices_paid(invoices=[invoices["Bravo"], invoices["Charlie"]])
-    Invoice.objects.filter(pk=invoices["Charlie"].pk).update(amount_paid=Decimal("20.00"))
+    mark_invoices_paid(invoices=[invoices["Bravo"]])
+    record_payment(invoice=invoices["Charlie"], amount=Decimal("20.00"), paid_on=PAID_ON)
     client.force_login(admin_user)
 
     # Act
@@ -572,13 +583,14 @@ def test_event_export_gives_each_row_its_own_invoices_amount_and_payment(
 
     # Assert
     rows = read_export(response, flavour="excel-nl")
-    assert [(r["Naam deelnemer"], r["Organisatie betaalt"], r["Betaling"]) for r in rows] == [
-        ("Alfa", "50,00", "open"),
-        ("Bravo", "50,00", "betaald"),
-        ("Charlie", "50,00", "betaald, nog niet alles"),
-        ("Delta", "85,00", "open"),
-        ("Delta 2", "85,00", "open"),
+    assert [(r["Naam deelnemer"], r["Betaalstatus organisatie"]) for r in rows] == [
+        ("Alfa", "open"),
+        ("Bravo", "betaald"),
+        ("Charlie", "deels betaald"),
+        ("Delta", "open"),
+        ("Delta 2", "open"),
     ]
+    assert not any("50,00" in value or "85,00" in value for r in rows for value in r.values())
 
 
 def test_session_export_lists_a_waiting_member_with_that_status(client, admin_user, sign_up):

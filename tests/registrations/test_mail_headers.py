@@ -14,6 +14,7 @@ from icalendar import Calendar
 
 from registrations import outbox
 from registrations.evaluation import create_links, evaluation_for
+from registrations.issuing import issue_invoices
 from registrations.models import (
     Invitation,
     Mailing,
@@ -57,6 +58,10 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
         member_address = ADDRESS if kind == MailKind.EVALUATION else "karin@example.org"
         registration = sign_up(event, [("Karin Voorbeeld", member_address, event.sessions.first())])
         create_links(evaluation=evaluation_for(event), members=registration.attendees.all())
+        # Mails about money are about an issued invoice.
+        params = {}
+        if kind in (MailKind.INVOICE, MailKind.PAYMENT_REMINDER):
+            params = {"document": issue_invoices(event=event)[0].pk}
         OutboxMail.objects.all().delete()  # the sign-up's own mails: their tasks find no row
         outbox.queue(
             outbox.new_mails(
@@ -65,7 +70,7 @@ def send_one(event, sign_up, settings, smtp_sink, send_queued_mail):
                 registration=registration,
                 language="nl",
                 message="Uw themasessie is gewijzigd.",
-                **campaign_details(kind, event),
+                **({"params": params} | campaign_details(kind, event)),
             )
         )
         send_queued_mail()

@@ -1,12 +1,15 @@
-"""The data migration that gave board members a name key, their organisation and an own link
-(registrations 0007): every row keeps a place, and the new constraint holds afterwards."""
+"""The data migrations: board members got a name key, their organisation and an own link
+(registrations 0007): every row keeps a place, and the new constraint holds afterwards; paid
+amounts became payment rows (0010)."""
 
+import datetime
+from decimal import Decimal
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 
-from registrations.models import Attendee, person_key
+from registrations.models import Attendee, Invoice, Payment, person_key
 from tests.factories import AttendeeFactory, OrganisationFactory, RegistrationFactory
 
 pytestmark = pytest.mark.django_db
@@ -52,3 +55,26 @@ def test_fill_attendees_keys_names_as_the_code_does_and_leaves_a_double_unkeyed(
         False,  # as erasure leaves it: the link does not work
     ]
     assert len({row.manage_lookup for row in rows.values()}) == len(rows)
+
+
+carry_paid_amounts = import_module(
+    "registrations.migrations.0017_adviser_invoice_permissions"
+).carry_paid_amounts
+
+
+def test_carry_paid_amounts_makes_one_payment_per_paid_account(event):
+    # Arrange: accounts as 0016 left them: a paid amount, no payment rows.
+    paid = RegistrationFactory(event=event).invoice
+    unpaid = RegistrationFactory(event=event).invoice
+    Invoice.objects.filter(pk=paid.pk).update(
+        amount_paid=Decimal("85.00"), paid_at=datetime.datetime(2026, 5, 1, 12, tzinfo=datetime.UTC)
+    )
+
+    # Act
+    carry_paid_amounts(apps, None)
+
+    # Assert
+    assert list(Payment.objects.values_list("account", "amount", "paid_on")) == [
+        (paid.pk, Decimal("85.00"), datetime.date(2026, 5, 1))
+    ]
+    assert not Payment.objects.filter(account=unpaid).exists()

@@ -14,9 +14,12 @@ from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations import reminders
 from registrations.changes import cancel_attendee
+from registrations.invoices import InvoiceDetails
+from registrations.issuing import issue_invoices
 from registrations.models import (
     Attendee,
     Invoice,
+    InvoiceDocument,
     MailKind,
     MailStatus,
     OutboxMail,
@@ -687,3 +690,23 @@ def test_anonymise_registrations_counts_each_sign_up(event, sign_up):
     # Assert
     assert count == 3
     assert set(Registration.objects.values_list("contact_name", flat=True)) == {ANONYMOUS_NAME}
+
+
+def test_anonymise_registrations_forgets_the_person_on_the_invoice_and_keeps_the_document(
+    event, sign_up
+):
+    # Arrange
+    registration = sign_up(
+        event,
+        [("Anna", "anna@example.org", event.sessions.first())],
+        invoice_details=InvoiceDetails(attention="Jan Penning", customer_reference="REF-1"),
+    )
+    [document] = issue_invoices(event=event)
+
+    # Act
+    anonymise_registrations(registrations=Registration.objects.filter(pk=registration.pk))
+
+    # Assert
+    invoice = Invoice.objects.get(pk=registration.invoice_id)
+    assert (invoice.attention, invoice.customer_reference) == ("", "REF-1")
+    assert InvoiceDocument.objects.get(pk=document.pk).attention == "Jan Penning"

@@ -108,12 +108,12 @@ QUERIES = {
     "registration": 8,
     "invoice": 6,
     "outboxmail": 7,
-    "overview": 13,  # with likely doubles, and invitations and attendance (3)
+    "overview": 14,  # with likely doubles, invitations and attendance (3), what was invoiced
     "organisation": 5,
     "desk_list": 4,  # the event, the attendees with organisation and session
     "check_in": 5,  # and the counts present/expected
     # The labs, the last lab, per lab its sessions, people and money; the oldest mail.
-    "dashboard": 15,
+    "dashboard": 20,
 }
 
 SIZES = pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])

@@ -51,5 +51,5 @@ def test_mark_paid_action_records_the_payment(adviser_client, event, sign_up):
     assert (invoice.amount_due, invoice.amount_paid) == (Decimal("100.00"), Decimal("100.00"))
     assert invoice.paid_at is not None
     assert [m.message for m in get_messages(response.wsgi_request)] == [
-        "1 factuur/facturen als betaald gemarkeerd."
+        "Betaling van het open bedrag vastgelegd voor 1 organisatie(s)."
     ]
