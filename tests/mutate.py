@@ -63,6 +63,7 @@ MODULES = {
     ],
     "registrations/availability.py": [
         T + "test_availability.py",
+        T + "test_placing.py",
         T + "test_signup_rules.py",
         T + "test_waiting_list.py",
     ],
