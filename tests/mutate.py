@@ -50,6 +50,7 @@ MODULES = {
         T + "test_changes.py",
         T + "test_payments.py",
         T + "test_invoice_export.py",  # money_totals, summed against the invoices CSV
+        T + "test_accounts.py",
     ],
     "registrations/issuing.py": [T + "test_issuing.py", T + "test_invoice_export.py"],
     "registrations/payment_reminders.py": [T + "test_payment_reminders.py"],
