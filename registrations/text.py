@@ -19,9 +19,11 @@ DIRECTION_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]"
 def single_line(value: str) -> str:
     """Return `value` as one line: every run of white space (line breaks included) becomes
     one space, control characters and direction overrides go, and the ends are trimmed."""
-    text = " ".join(value.split())
-    text = DIRECTION_CONTROLS.sub("", text)
-    return "".join(char for char in text if unicodedata.category(char) != "Cc").strip()
+    text = DIRECTION_CONTROLS.sub("", value)
+    # Control characters go (line breaks and tabs are white space: they become spaces), and
+    # only then are spaces collapsed, so "a \x08 b" becomes "a b", not "a  b".
+    text = "".join(char for char in text if char.isspace() or unicodedata.category(char) != "Cc")
+    return " ".join(text.split())
 
 
 def quoted_lines(value: str, prefix: str = "> ") -> str:

@@ -53,3 +53,8 @@ def test_quoted_lines_puts_every_line_behind_the_marker():
     assert quoted_lines("Graag een rolstoel.\nStatus: betaald") == (
         "> Graag een rolstoel.\n> Status: betaald"
     )
+
+
+def test_single_line_drops_control_characters_before_collapsing_spaces():
+    assert single_line("a \x08 b\x08\n\tc\u202e ") == "a b c"
+    assert single_line("0\x08") == "0"
