@@ -163,27 +163,57 @@ def test_postgresql_connections_give_up_after_the_connect_timeout():
 # Start-up refuses an unsafe configuration -----------------------------------------------------
 
 
-SETUP = ["-c", "import django; django.setup()"]
+WSGI = ["-c", "import participatielab.wsgi"]
 
 
-def test_startup_without_secret_key_refused():
+def test_web_server_without_secret_key_refuses_to_start():
     # Act
-    result = run_python(SETUP, DEBUG="0", ALLOWED_HOSTS="lab.example.org")
+    result = run_python(WSGI, DEBUG="0", ALLOWED_HOSTS="lab.example.org")
 
     # Assert
     assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
+    assert "ImproperlyConfigured: SECRET_KEY is not set" in result.stderr
+
+
+def test_web_server_without_allowed_hosts_refuses_to_start():
+    # Act
+    result = run_python(WSGI, DEBUG="0", SECRET_KEY=get_random_secret_key())
+
+    # Assert
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: ALLOWED_HOSTS is not set" in result.stderr
+
+
+def test_web_server_starts_with_production_settings():
+    # Act
+    result = run_python(
+        WSGI, DEBUG="0", SECRET_KEY=get_random_secret_key(), ALLOWED_HOSTS="lab.example.org"
+    )
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+
+
+def test_bare_checkout_checks_its_migrations_without_secret_key_or_debug():
+    # Act: a developer's tool that signs and serves nothing, in an empty environment.
+    result = run_python(["manage.py", "makemigrations", "--check", "--dry-run"])
+
+    # Assert
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "No changes detected" in result.stdout
+
+
+def test_nothing_is_signed_with_an_empty_secret_key():
+    # Act: DEBUG off and no key: Django refuses to make a signature rather than use "".
+    result = run_python(
+        ["-c", "import django; django.setup(); from django.core import signing; signing.dumps(1)"],
+        DEBUG="0",
+        ALLOWED_HOSTS="lab.example.org",
+    )
+
+    # Assert
+    assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
-
-
-def test_startup_without_allowed_hosts_refused():
-    # Act
-    result = run_python(SETUP, DEBUG="0", SECRET_KEY=get_random_secret_key())
-
-    # Assert
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "ALLOWED_HOSTS" in result.stderr
 
 
 def test_check_deploy_with_production_settings_finds_no_issues():
@@ -199,16 +229,6 @@ def test_check_deploy_with_production_settings_finds_no_issues():
     # Assert
     assert result.returncode == 0, result.stderr[-2000:]
     assert "no issues" in result.stdout
-
-
-def test_manage_py_without_secret_key_refused():
-    # Act: a checkout without SECRET_KEY is no longer taken for a developer's machine.
-    result = run_python(["manage.py", "check"], ALLOWED_HOSTS="lab.example.org")
-
-    # Assert
-    assert result.returncode != 0
-    assert "ImproperlyConfigured" in result.stderr
-    assert "SECRET_KEY" in result.stderr
 
 
 # Background tasks -----------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import datetime
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -137,6 +137,8 @@ class Command(BaseCommand):
     help = "Create the demo Participatielab (open for sign-up) and, with DEBUG on, a demo login."
 
     def handle(self, *args, **options) -> None:
+        if settings.NOT_CONFIGURED:  # a production shell without its secret: touch nothing
+            raise CommandError(" ".join(settings.NOT_CONFIGURED))
         date, deadline = demo_dates(timezone.localdate())
         event = Event.objects.filter(slug=DEMO_SLUG).first()
         if event is None:
