@@ -13,13 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from participatielab.validators import validate_email_domain
 from sessions.announcements import Announcement
+from sessions.contacts import Contact
 from sessions.images import HEADER_IMAGE, ResponsiveImageField
-from sessions.phones import phone_uri, validate_phone
 from sessions.reports import ReportField
 from sessions.site_settings import SiteSettings
 
 # Defined in modules of their own, models of this app all the same.
-__all__ = ["Announcement", "SiteSettings"]
+__all__ = ["Announcement", "Contact", "SiteSettings"]
 
 # Paths directly under the site root that an event slug may not take.
 RESERVED_SLUGS = frozenset(
@@ -333,27 +333,3 @@ class PriceTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_size} → {self.amount}"
-
-
-class Contact(models.Model):
-    """Someone who answers questions about the event, shown with a mail and a phone link."""
-
-    event = models.ForeignKey(
-        Event, on_delete=models.CASCADE, related_name="contacts", verbose_name=_("bijeenkomst")
-    )
-    name = models.CharField(_("naam"), max_length=200)
-    role = models.CharField(_("functie"), max_length=200, blank=True)
-    phone = models.CharField(_("telefoon"), max_length=30, blank=True, validators=[validate_phone])
-    email = models.EmailField(_("e-mail"), blank=True)
-    order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
-
-    class Meta:
-        verbose_name = _("contactpersoon")
-        verbose_name_plural = _("contactpersonen")
-        ordering = ["event", "order", "pk"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
-
-    def phone_uri(self) -> str:
-        return phone_uri(self.phone)
