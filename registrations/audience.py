@@ -40,12 +40,25 @@ def same(first: str, second: str) -> bool:
     return first.strip().lower() == second.strip().lower()
 
 
-def person_addresses(registration: Registration, *, statuses: Iterable[str] = COMING) -> list[str]:
+def person_addresses(
+    registration: Registration,
+    *,
+    statuses: Iterable[str] = COMING,
+    members: Iterable[Attendee] | None = None,
+) -> list[str]:
     """Return who hears about a sign-up: the contact person, then each member still coming
-    (with `statuses`: only members in those) who has an address; each address once."""
-    members = registration.attendees.filter(status__in=list(statuses)).order_by("pk")
+    (with `statuses`: only members in those) who has an address; each address once.
+
+    `members`: the sign-up's members in the order written, when the caller has them.
+    """
+    statuses = list(statuses)
+    if members is None:
+        emails = registration.attendees.filter(status__in=statuses).order_by("pk")
+        emails = emails.values_list("email", flat=True)
+    else:
+        emails = [member.email for member in members if member.status in statuses]
     addresses = [registration.contact_email]
-    for email in members.values_list("email", flat=True):
+    for email in emails:
         if email and not any(same(email, known) for known in addresses):
             addresses.append(email)
     return addresses

@@ -140,9 +140,15 @@ class Places:
         ]
 
 
-def count_places(event: Event) -> Places:
-    """Count the places left; the caller holds the event's lock."""
-    sessions = {s.pk: s for s in with_seat_counts(ThemeSession.objects.filter(event=event))}
+def count_places(event: Event, seen: Iterable[ThemeSession] | None = None) -> Places:
+    """Count the places left; the caller holds the event's lock.
+
+    `seen`: the sessions with seat counts as read before the lock, when the lock showed that
+    nothing changed since (see `locking.lock_seen_event`); they are not read again.
+    """
+    if seen is None:
+        seen = with_seat_counts(ThemeSession.objects.filter(event=event))
+    sessions = {s.pk: s for s in seen}
     return Places(
         sessions=sessions,
         session_left={pk: session.places_left for pk, session in sessions.items()},
@@ -157,15 +163,22 @@ class Choice(Protocol):
     wait_if_full: bool
 
 
-def place_members(event: Event, members: Sequence[Choice], *, wait_as_group: bool) -> list[str]:
+def place_members(
+    event: Event,
+    members: Sequence[Choice],
+    *,
+    wait_as_group: bool,
+    seen: Iterable[ThemeSession] | None = None,
+) -> list[str]:
     """Return each member's status (confirmed or waiting), in the order of the form's rows.
 
     Nobody waits without having chosen it: a member whose session is full waits only with
     `wait_if_full`; a group that does not fit the evening waits only with `wait_as_group`,
     and then as a whole. Anything else is refused with a message at the member or the group
-    that says what is still possible. The caller holds the event's lock.
+    that says what is still possible. The caller holds the event's lock; `seen` as for
+    `count_places`.
     """
-    places = count_places(event)
+    places = count_places(event, seen)
     for index, member in enumerate(members):
         if member.session_id not in places.sessions:
             raise RegistrationError(

@@ -8,7 +8,7 @@ changes who attends calls `recompute_invoice` under the event's lock. Payments a
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Max, Q, Sum
@@ -31,6 +31,40 @@ def invoice_for(*, event: Event, organisation: Organisation) -> Invoice:
     return Invoice.objects.filter(
         event=event, organisation=organisation
     ).first() or Invoice.objects.create(event=event, organisation=organisation)
+
+
+def invoice_for_signup(
+    *,
+    event: Event,
+    organisation: Organisation,
+    known_new: bool,
+    details: "InvoiceDetails",
+    confirmed: int,
+) -> tuple[Invoice, bool]:
+    """Return the organisation's invoice for the event with a sign-up's invoice details, and
+    whether it is priced already.
+
+    The organisation's first sign-up for the lab (always so for a `known_new` organisation)
+    writes its invoice once, priced for the `confirmed` members it brings. An existing invoice
+    gets the details; the caller recomputes it once the members are written. The caller holds
+    the event's lock.
+    """
+    if not known_new:
+        invoice = Invoice.objects.filter(event=event, organisation=organisation).first()
+        if invoice is not None:
+            set_invoice_details(invoice, **asdict(details))
+            return invoice, False
+    invoice = Invoice(
+        event=event,
+        organisation=organisation,
+        **cleaned_details(**asdict(details)),
+        attendee_count=confirmed,
+        amount_due=organisation_amount_due(
+            tiers=event.price_tiers_map(), attending_per_signup=[confirmed]
+        ),
+    )
+    invoice.save()
+    return invoice, True
 
 
 def recompute_invoice(invoice: Invoice) -> Invoice:
@@ -74,16 +108,23 @@ def set_invoice_details(
 
     The caller holds the event's lock (a sign-up writes them with the rest).
     """
-    given = {
-        "attention": single_line(attention),
-        "address": address.strip(),
-        "customer_reference": single_line(customer_reference),
-    }
+    given = cleaned_details(
+        attention=attention, address=address, customer_reference=customer_reference
+    )
     changed = [name for name, value in given.items() if value and value != getattr(invoice, name)]
     for name in changed:
         setattr(invoice, name, given[name])
     if changed:
         invoice.save(update_fields=[*changed, "updated_at"])
+
+
+def cleaned_details(*, attention: str, address: str, customer_reference: str) -> dict[str, str]:
+    """Return invoice details as stored: one-line fields on one line, the address trimmed."""
+    return {
+        "attention": single_line(attention),
+        "address": address.strip(),
+        "customer_reference": single_line(customer_reference),
+    }
 
 
 def record_payment(

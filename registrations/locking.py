@@ -14,6 +14,7 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,6 +30,33 @@ def lock_event(event_id: int) -> Event:
     `REGISTRATION_LOCK_TIMEOUT_MS` stops a writer stuck behind another from hanging; it then
     gets a friendly "busy" refusal.
     """
+    with friendly_lock_timeout():
+        bump_version(event_id)  # takes the row lock, and tells cached pages to rebuild
+        return Event.objects.select_for_update().get(pk=event_id)
+
+
+def lock_seen_event(seen: Event) -> tuple[Event, bool]:
+    """Lock the event's row, as `lock_event`; return it and whether nothing changed since
+    `seen` was read.
+
+    Every write that changes the event or its places raises its version under this lock, so an
+    unchanged version means `seen`, and whatever was read about the event after it (the places
+    the form showed), is still what the database holds: the caller need not read it again.
+    """
+    with friendly_lock_timeout():
+        unchanged = Event.objects.filter(pk=seen.pk, version=seen.version).update(
+            version=F("version") + 1
+        )
+    if unchanged:
+        seen.version += 1
+        return seen, True
+    return lock_event(seen.pk), False
+
+
+@contextmanager
+def friendly_lock_timeout() -> Iterator[None]:
+    """Wait at most `REGISTRATION_LOCK_TIMEOUT_MS` for a lock in this transaction (PostgreSQL;
+    SQLite waits for its write lock by itself), then refuse with a friendly "busy"."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
@@ -36,8 +64,7 @@ def lock_event(event_id: int) -> Event:
                 [f"{settings.REGISTRATION_LOCK_TIMEOUT_MS}ms"],
             )
     try:
-        bump_version(event_id)  # takes the row lock, and tells cached pages to rebuild
-        return Event.objects.select_for_update().get(pk=event_id)
+        yield
     except OperationalError as error:  # the lock timeout ran out
         raise RegistrationError(
             _("Het is op dit moment erg druk. Probeer het over een minuut nog eens."),

@@ -2,8 +2,8 @@
 doubles among an event's sign-ups ("Bewonersraad Houten" and "Bewonersraad Houten e.o.").
 
 A merged organisation is kept as a spelling of the one it went into: a later sign-up that
-types that name is booked on the kept organisation (`signup.find_or_create_organisation`),
-and the name is no longer suggested on the form.
+types that name is booked on the kept organisation (`find_or_create_organisation`), and the
+name is no longer suggested on the form.
 """
 
 import datetime
@@ -28,9 +28,11 @@ from registrations.models import (
     Payment,
     Registration,
     Status,
+    normalise_name,
     person_key,
 )
 from registrations.pricing import ZERO
+from registrations.text import single_line
 from sessions.models import Event
 
 # Endings that do not make another organisation: "e.o." and "en omstreken" (and the
@@ -40,6 +42,29 @@ ARTICLES = frozenset({"de", "het", "t", "een"})
 # One word may differ by a typo: at least this long, and at least this alike (difflib's ratio).
 TYPO_MIN_LENGTH = 4
 TYPO_MIN_RATIO = 0.8
+
+
+def find_or_create_organisation(name: str) -> tuple[Organisation, bool]:
+    """Return the organisation with this name, ignoring case and spacing, and whether it is
+    new: nobody of it has signed up for the lab whose lock the caller holds.
+
+    A name that was merged into another organisation books on that one. Two sign-ups for
+    different labs that bring the same new name at once both get the one row the database
+    keeps (sign-ups for one lab wait for each other on its lock).
+    """
+    name = single_line(name)
+    key = normalise_name(name)
+    known = Organisation.objects.select_related("merged_into").filter(name_key=key).first()
+    if known is not None:
+        return known.merged_into or known, False
+    # No savepoint needed: a name made meanwhile by another sign-up is taken, not refused.
+    (organisation,) = Organisation.objects.bulk_create(
+        [Organisation(name=name, name_key=key)],
+        update_conflicts=True,
+        unique_fields=["name_key"],
+        update_fields=["name_key"],
+    )
+    return organisation, True
 
 
 @dataclass(frozen=True)

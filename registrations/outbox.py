@@ -1,9 +1,10 @@
 """The outbox: every mail is a row written in the transaction that causes it, sent by a worker.
 
 A domain function calls one of the `queue_*` functions inside its transaction: that writes
-one `OutboxMail` row per address (compared without case) and enqueues the `send_mail` task
-for each row, in that same transaction, so a sign-up and its mails commit together or not at
-all, and a request never waits on SMTP. A worker (`manage.py db_worker`) runs the task:
+one `OutboxMail` row per address (compared without case) and enqueues the `send_mails` task
+for the rows, in that same transaction, so a sign-up and its mails commit together or not at
+all, and a request never waits on SMTP. A worker (`manage.py db_worker`) runs the task,
+which sends the rows written together over one SMTP connection; per row:
 
 1. claim the row (queued → sending, one more attempt) with a conditional update, so two
    workers never both take it;
@@ -20,9 +21,12 @@ before the row was marked sent leaves it "sending", and the sweeper sends it aga
 
 import datetime
 import logging
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
+from django.core.mail import get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F, Min, Q, QuerySet
 from django.utils import timezone
@@ -32,21 +36,40 @@ from django_tasks_db.models import DBTaskResult
 from registrations import campaign_mails, emails
 from registrations.audience import person_addresses
 from registrations.emails import Summary
-from registrations.models import CAMPAIGN_KINDS, MailKind, MailStatus, OutboxMail, Registration
+from registrations.models import (
+    CAMPAIGN_KINDS,
+    Attendee,
+    MailKind,
+    MailStatus,
+    OutboxMail,
+    Registration,
+)
 
 logger = logging.getLogger(__name__)
 
 # Mails that say how the sign-up stands; once the contact person has one, it counts as confirmed.
 CONFIRMING = {MailKind.CONFIRMATION, MailKind.PROMOTED}
+# Rows one task sends over one connection: a sign-up's mails in one, a mailing in a few.
+MAILS_PER_TASK = 100
 
 
 # Queueing: called by the domain functions, inside their transaction --------------------------
 
 
-def queue_new_signup(registration: Registration) -> list[OutboxMail]:
-    """Queue the confirmation (or waiting-list notice) for everyone, and the staff notice."""
+def queue_new_signup(
+    registration: Registration, members: Sequence[Attendee] | None = None
+) -> list[OutboxMail]:
+    """Queue the confirmation (or waiting-list notice) for everyone, and the staff notice.
+
+    `members`: the sign-up's board members as just written, so they are not read again.
+    """
     return queue(
-        person_mails(MailKind.CONFIRMATION, registration)
+        new_mails(
+            person_addresses(registration, members=members),
+            kind=MailKind.CONFIRMATION,
+            registration=registration,
+            language=registration.language,
+        )
         + staff_mails(MailKind.STAFF_NEW, registration)
     )
 
@@ -102,13 +125,15 @@ def new_mails(addresses: Iterable[str], **fields) -> list[OutboxMail]:
 
 
 def queue(mails: list[OutboxMail]) -> list[OutboxMail]:
-    """Write the rows and enqueue a task for each, in the caller's transaction."""
+    """Write the rows and enqueue tasks that send them, in the caller's transaction: one task
+    per `MAILS_PER_TASK` rows, which sends them over one connection."""
     # Inside a domain function's transaction this adds no savepoint: a failure here fails
     # the whole write, which is what "commit together or not at all" asks.
     with transaction.atomic(savepoint=False):
         mails = OutboxMail.objects.bulk_create(mails)
-        for mail in mails:
-            send_mail.enqueue(mail.pk)
+        ids = [mail.pk for mail in mails]
+        for start in range(0, len(ids), MAILS_PER_TASK):
+            send_mails.enqueue(ids[start : start + MAILS_PER_TASK])
     return mails
 
 
@@ -126,13 +151,30 @@ def distinct_addresses(addresses: Iterable[str]) -> list[str]:
 
 
 @task()
+def send_mails(mail_ids: list[int]) -> dict[str, int]:
+    """Send outbox rows over one SMTP connection; the arguments are ids only, the rows hold
+    the rest. Returns how many were sent, dropped, retried and so on."""
+    outcomes: Counter[str] = Counter()
+    connection = get_connection()
+    try:
+        for mail_id in mail_ids:
+            outcomes[deliver(mail_id, connection=connection)] += 1
+    finally:
+        connection.close()
+    return dict(outcomes)
+
+
+@task()
 def send_mail(mail_id: int) -> str:
-    """Send one outbox row; the argument is its id only, the row holds the rest."""
+    """Send one outbox row: the task of earlier versions, which queued one per row."""
     return deliver(mail_id)
 
 
-def deliver(mail_id: int) -> str:
-    """Claim, write and send one mail, and record the outcome; return what happened."""
+def deliver(mail_id: int, *, connection: BaseEmailBackend | None = None) -> str:
+    """Claim, write and send one mail, and record the outcome; return what happened.
+
+    `connection`: an open or openable mail connection to send over, kept open for the next.
+    """
     # Only a queued row can be claimed, so however many tasks name it, it is sent once. The
     # next try is not checked here: the task's run_after holds it back, and comparing clocks
     # of two machines could leave a fresh mail behind.
@@ -152,8 +194,13 @@ def deliver(mail_id: int) -> str:
         if message is None:
             OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.DROPPED)
             return "dropped"
+        if connection is not None:
+            connection.open()  # again, after a failure closed it
+            message.connection = connection
         message.send()
     except Exception as error:  # whatever went wrong, the mail is tried again later
+        if connection is not None:
+            connection.close()  # it may be broken; the next mail opens a fresh one
         return retry_later(mail, error)
     mark_sent(mail, registration)
     return "sent"
@@ -195,7 +242,7 @@ def retry_later(mail: OutboxMail, error: Exception) -> str:
     # Our own transaction, not one the failure rolled back: the row and its next task together.
     with transaction.atomic():
         if mine.update(status=MailStatus.QUEUED, next_try_at=next_try, last_error=error_text):
-            send_mail.using(run_after=next_try).enqueue(mail.pk)
+            send_mails.using(run_after=next_try).enqueue([mail.pk])
     return "retry"
 
 
@@ -237,18 +284,24 @@ def sweep_outbox(*, now: datetime.datetime | None = None) -> int:
                     last_error=f"{now:%Y-%m-%d %H:%M}: the worker stopped while sending",
                 )
             elif row.update(status=MailStatus.QUEUED, next_try_at=now):
-                send_mail.enqueue(mail.pk)
+                send_mails.enqueue([mail.pk])
                 requeued += 1
     return requeued
 
 
 def mails_with_a_live_task(cutoff: datetime.datetime) -> set[int]:
     """Return the outbox ids that a waiting task, or one a worker started lately, will send."""
-    tasks = DBTaskResult.objects.filter(task_path=send_mail.module_path).filter(
+    tasks = DBTaskResult.objects.filter(
+        task_path__in=[send_mails.module_path, send_mail.module_path]
+    ).filter(
         Q(status=TaskResultStatus.READY)
         | Q(status=TaskResultStatus.RUNNING, started_at__gte=cutoff)
     )
-    return {args_kwargs["args"][0] for args_kwargs in tasks.values_list("args_kwargs", flat=True)}
+    live: set[int] = set()
+    for args_kwargs in tasks.values_list("args_kwargs", flat=True):
+        ids = args_kwargs["args"][0]
+        live.update(ids if isinstance(ids, list) else [ids])
+    return live
 
 
 def resend_mails(*, mails: QuerySet[OutboxMail]) -> tuple[list[OutboxMail], list[OutboxMail]]:
@@ -269,7 +322,7 @@ def resend_mails(*, mails: QuerySet[OutboxMail]) -> tuple[list[OutboxMail], list
                 .update(status=MailStatus.QUEUED, attempts=0, next_try_at=now, claimed_at=None)
             )
             if again:
-                send_mail.enqueue(mail.pk)
+                send_mails.enqueue([mail.pk])
         (queued if again else refused).append(mail)
     return queued, refused
 

@@ -8,7 +8,7 @@ at all.
 
 import datetime
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import IntegrityError, models, transaction
@@ -20,23 +20,12 @@ from registrations import outbox
 from registrations.availability import place_members, place_newcomer, settle_status
 from registrations.emails import Summary
 from registrations.errors import RegistrationError
-from registrations.invoices import (
-    InvoiceDetails,
-    invoice_for,
-    recompute_invoice,
-    set_invoice_details,
-)
-from registrations.locking import lock_event, lock_event_then_row
-from registrations.models import (
-    Attendee,
-    Organisation,
-    Registration,
-    Status,
-    normalise_name,
-    person_key,
-)
+from registrations.invoices import InvoiceDetails, invoice_for_signup, recompute_invoice
+from registrations.locking import lock_event_then_row, lock_seen_event
+from registrations.models import Attendee, Organisation, Registration, Status, person_key
+from registrations.organisations import find_or_create_organisation
 from registrations.text import single_line
-from sessions.models import Event
+from sessions.models import Event, ThemeSession
 
 
 @dataclass(frozen=True)
@@ -49,18 +38,6 @@ class AttendeeData:
     email: str = ""
     dietary_wishes: str = ""
     wait_if_full: bool = False
-
-
-def find_or_create_organisation(name: str) -> Organisation:
-    """Return the organisation with this name, ignoring case and spacing; create it if new.
-
-    A name that was merged into another organisation books on that one.
-    """
-    name = single_line(name)
-    organisation, _created = Organisation.objects.select_related("merged_into").get_or_create(
-        name_key=normalise_name(name), defaults={"name": name}
-    )
-    return organisation.merged_into or organisation
 
 
 def register_group(
@@ -81,6 +58,7 @@ def register_group(
     over_capacity_by: AbstractBaseUser | None = None,
     send_mail: bool = True,
     now: datetime.datetime | None = None,
+    seen_sessions: Sequence[ThemeSession] | None = None,
 ) -> Registration:
     """Sign up a group of board members of one organisation for an event.
 
@@ -90,22 +68,34 @@ def register_group(
     or the group. Staff (`by_staff`) may sign people up after the deadline or before
     publication; beyond capacity only when a staff member chose it (`over_capacity_by`, a
     walk-in at the door), which the sign-up records. Without `send_mail` nobody gets a mail.
+
+    `event` and `seen_sessions` (its sessions with seat counts, read after it) are what the
+    form showed: when the event's lock shows nothing changed since, they are not read again.
     """
     now = now or timezone.now()
     with transaction.atomic():
-        event = lock_event(event.pk)
+        event, unchanged = lock_seen_event(event)
         if not by_staff:
             check_open(event, now)
         check_group_size(event, attendees)
-        organisation = find_or_create_organisation(organisation_name)
-        check_people_free(event, organisation, [member.name for member in attendees])
+        organisation, new = find_or_create_organisation(organisation_name)
+        if not new:
+            check_people_free(event, organisation, [member.name for member in attendees])
         statuses, over_capacity = place_or_admit(
-            event, attendees, wait_as_group=wait_as_group, over_capacity_by=over_capacity_by
+            event,
+            attendees,
+            wait_as_group=wait_as_group,
+            over_capacity_by=over_capacity_by,
+            seen=seen_sessions if unchanged else None,
         )
 
-        invoice = invoice_for(event=event, organisation=organisation)
-        if invoice_details is not None:
-            set_invoice_details(invoice, **asdict(invoice_details))
+        invoice, priced = invoice_for_signup(
+            event=event,
+            organisation=organisation,
+            known_new=new,
+            details=invoice_details or InvoiceDetails(),
+            confirmed=statuses.count(Status.CONFIRMED),
+        )
         registration = Registration(
             event=event,
             organisation=organisation,
@@ -125,10 +115,11 @@ def register_group(
         )
         check_fields(registration)
         registration.save()
-        create_attendees(registration, attendees, statuses)
-        recompute_invoice(invoice)
+        members = create_attendees(registration, attendees, statuses)
+        if not priced:
+            recompute_invoice(invoice)
         if send_mail:
-            outbox.queue_new_signup(registration)
+            outbox.queue_new_signup(registration, members)
     return registration
 
 
@@ -138,6 +129,7 @@ def place_or_admit(
     *,
     wait_as_group: bool,
     over_capacity_by: AbstractBaseUser | None,
+    seen: Sequence[ThemeSession] | None = None,
 ) -> tuple[list[str], bool]:
     """Return the members' statuses and whether they came in beyond the maximum.
 
@@ -145,7 +137,7 @@ def place_or_admit(
     chose to go over the maximum, is everyone confirmed anyway.
     """
     try:
-        return place_members(event, attendees, wait_as_group=wait_as_group), False
+        return place_members(event, attendees, wait_as_group=wait_as_group, seen=seen), False
     except RegistrationError as error:
         if over_capacity_by is None or error.code not in {"session_full", "event_full"}:
             raise
@@ -216,8 +208,9 @@ def create_attendees(
         check_fields(row)
         rows.append(row)
     try:
-        # A savepoint, so a refused row leaves the transaction usable for the message.
-        with transaction.atomic():
+        # No savepoint: a refused row ends the caller's transaction, which the refusal rolls
+        # back as a whole.
+        with transaction.atomic(savepoint=False):
             return Attendee.objects.bulk_create(rows)
     except IntegrityError as error:
         # Only a writer that skipped the event's lock can get here.

@@ -190,6 +190,8 @@ def process_signup(
             language=getattr(request, "LANGUAGE_CODE", settings.LANGUAGE_CODE),
             by_staff=by_staff,
             **form.staff_choices(request.user),
+            # The places the form was checked against: not read again if nothing changed.
+            seen_sessions=sessions,
         )
     except RegistrationError as error:
         form.explain_refusal(error)

@@ -71,11 +71,14 @@ class SMTPSink:
 
     def __init__(self) -> None:
         self.messages = []  # aiosmtpd envelopes: .rcpt_tos, .content
+        self.sessions = []  # one per connection that delivered a message
         self.port = free_port()
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(envelope)
+        if not any(seen is session for seen in self.sessions):
+            self.sessions.append(session)
         return "250 OK"
 
     def start(self) -> "SMTPSink":

@@ -44,7 +44,7 @@ def minutes_ago(minutes: int) -> datetime.datetime:
 # Queueing: in the transaction of the write ---------------------------------------------------
 
 
-def test_signup_post_writes_one_row_and_one_task_per_address_and_sends_nothing(
+def test_signup_post_writes_one_row_per_address_and_one_task_for_them_and_sends_nothing(
     client, event, mailoutbox
 ):
     # Arrange: the contact person also attends.
@@ -63,7 +63,7 @@ def test_signup_post_writes_one_row_and_one_task_per_address_and_sends_nothing(
         (MailKind.CONFIRMATION, "lid1@example.org", MailStatus.QUEUED, "nl"),
         (MailKind.STAFF_NEW, "atrive@example.org", MailStatus.QUEUED, "nl"),
     ]
-    assert sorted(task_args()) == [[m.pk] for m in mails]
+    assert task_args() == [[[m.pk for m in mails]]]
     assert mailoutbox == []
 
 
@@ -75,8 +75,8 @@ def test_signup_that_fails_after_its_mails_were_queued_leaves_no_row_and_no_task
     real_queue = outbox.queue_new_signup
     queued = []
 
-    def queue_then_fail(registration):
-        queued.extend(real_queue(registration))
+    def queue_then_fail(registration, members):
+        queued.extend(real_queue(registration, members))
         raise InjectedFailure("the database went away")
 
     monkeypatch.setattr(signup.outbox, "queue_new_signup", queue_then_fail)
@@ -122,10 +122,53 @@ def test_queued_mails_go_to_each_address_once_without_case(event, sign_up):
 
     # Assert
     assert [m.recipient for m in mails] == ["Anna@example.org", "bert@example.org"]
-    assert sorted(task_args()) == sorted([m.pk] for m in mails)
+    assert task_args() == [[[m.pk for m in mails]]]
 
 
 # Sending: once, retried with a growing wait, failed after the last try -----------------------
+
+
+def test_a_large_mailing_is_sent_by_tasks_of_at_most_a_hundred_mails(event, sign_up):
+    # Arrange
+    registration = sign_up(event, only_karin(event))
+    OutboxMail.objects.all().delete()
+    DBTaskResult.objects.all().delete()
+    addresses = [f"lid{n:03}@example.org" for n in range(250)]
+
+    # Act
+    mails = outbox.queue(
+        outbox.new_mails(
+            addresses, kind=MailKind.CONFIRMATION, registration=registration, language="nl"
+        )
+    )
+
+    # Assert
+    ids = [mail.pk for mail in mails]
+    assert sorted(task_args()) == [[ids[:100]], [ids[100:200]], [ids[200:]]]
+
+
+def test_a_refused_mail_waits_while_the_others_of_its_task_go_out(
+    client, event, settings, mailoutbox, send_queued_mail
+):
+    # Arrange: the server refuses the first member's mail once.
+    settings.EMAIL_BACKEND = "tests.mail_servers.RefusingOnceBackend"
+    settings.REFUSE_ONCE = ["lid0@example.org"]
+    client.post(signup_url(event), signup_data(members_of(event, 2)))
+    refused = OutboxMail.objects.get(recipient="lid0@example.org")
+
+    # Act
+    send_queued_mail()
+    refused.refresh_from_db()
+    sent_at_first = sorted(address for message in mailoutbox for address in message.to)
+    make_due_now()
+    send_queued_mail()
+
+    # Assert
+    assert sent_at_first == ["atrive@example.org", "karin@example.org", "lid1@example.org"]
+    assert (refused.status, refused.attempts) == (MailStatus.QUEUED, 1)
+    assert "Mailbox lid0@example.org is busy" in refused.last_error
+    assert OutboxMail.objects.get(pk=refused.pk).status == MailStatus.SENT
+    assert len(mailoutbox) == 4
 
 
 def test_worker_sends_each_mail_once_even_with_two_tasks_for_it(
@@ -173,7 +216,7 @@ def test_failed_mail_is_tried_again_after_a_wait_that_doubles(
     assert mail.next_try_at - mail.claimed_at == datetime.timedelta(seconds=120)
     assert "OSError: Connection refused" in mail.last_error
     (waiting_task,) = DBTaskResult.objects.filter(
-        status=TaskResultStatus.READY, args_kwargs__args=[mail.pk]
+        status=TaskResultStatus.READY, args_kwargs__args=[[mail.pk]]
     )
     assert waiting_task.run_after == mail.next_try_at
     assert mailoutbox == []

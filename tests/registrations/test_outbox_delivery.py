@@ -154,11 +154,15 @@ def test_two_worker_processes_send_200_mails_each_exactly_once(event, sign_up, s
     OutboxMail.objects.all().delete()
     DBTaskResult.objects.all().delete()
     addresses = [f"lid{n:03}@example.org" for n in range(200)]
-    outbox.queue(
-        outbox.new_mails(
-            addresses, kind=MailKind.CONFIRMATION, registration=registration, language="nl"
+    for start in range(0, 200, 10):  # as twenty writes of ten mails each: twenty tasks
+        outbox.queue(
+            outbox.new_mails(
+                addresses[start : start + 10],
+                kind=MailKind.CONFIRMATION,
+                registration=registration,
+                language="nl",
+            )
         )
-    )
     environment = {
         "DEBUG": "0",
         "SECRET_KEY": "tests-only-not-a-secret",
@@ -200,4 +204,26 @@ def test_two_worker_processes_send_200_mails_each_exactly_once(event, sign_up, s
     # Each task was claimed by one worker (SKIP LOCKED); how they shared the work varies.
     runs = Counter(tuple(ids) for ids in DBTaskResult.objects.values_list("worker_ids", flat=True))
     assert set(runs) <= {("worker-0",), ("worker-1",)}
-    assert runs.total() == 200
+    assert runs.total() == 20
+
+
+def test_worker_sends_the_mails_of_a_signup_over_one_connection(
+    client, event, settings, smtp_sink, send_queued_mail
+):
+    # Arrange: three members with their own addresses, the contact person and the staff.
+    use_smtp(settings, smtp_sink.port)
+    settings.EMAIL_TIMEOUT = 5
+    sign_up_by_post(client, event, "Linde", ["anna", "bert", "carla"])
+
+    # Act
+    send_queued_mail()
+
+    # Assert
+    assert smtp_sink.recipients() == [
+        "anna@example.org",
+        "atrive@example.org",
+        "bert@example.org",
+        "carla@example.org",
+    ]
+    assert len(smtp_sink.sessions) == 1
+    assert set(OutboxMail.objects.values_list("status", flat=True)) == {MailStatus.SENT}
