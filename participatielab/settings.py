@@ -288,7 +288,11 @@ if os.environ.get("REDIS_URL"):
         "LOCATION": os.environ["REDIS_URL"],
     }
     CACHES = {"default": redis_cache, "limits": redis_cache | {"KEY_PREFIX": "limits"}}
+    # Every worker sees every write's token raise: a cached page needs no database (see
+    # sessions/page_cache.py). A cache per process must check the event's version instead.
+    SHARED_CACHE = True
 else:
+    SHARED_CACHE = False
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
         "limits": {

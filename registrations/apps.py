@@ -8,4 +8,4 @@ class RegistrationsConfig(AppConfig):
 
     def ready(self) -> None:
         # Imported once the apps are loaded, as Django requires; importing registers them.
-        from registrations import checks  # noqa: F401
+        from registrations import checks, signals  # noqa: F401

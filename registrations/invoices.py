@@ -52,6 +52,7 @@ def invoice_for_signup(
     if not known_new:
         invoice = Invoice.objects.filter(event=event, organisation=organisation).first()
         if invoice is not None:
+            invoice.event = event  # the locked one, with its price tiers when read already
             set_invoice_details(invoice, **asdict(details))
             return invoice, False
     invoice = Invoice(

@@ -14,7 +14,6 @@ from typing import TypeVar
 
 from django.conf import settings
 from django.db import OperationalError, connection, models, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -44,9 +43,7 @@ def lock_seen_event(seen: Event) -> tuple[Event, bool]:
     the form showed), is still what the database holds: the caller need not read it again.
     """
     with friendly_lock_timeout():
-        unchanged = Event.objects.filter(pk=seen.pk, version=seen.version).update(
-            version=F("version") + 1
-        )
+        unchanged = bump_version(seen.pk, if_version=seen.version)
     if unchanged:
         seen.version += 1
         return seen, True

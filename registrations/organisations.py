@@ -33,6 +33,7 @@ from registrations.models import (
 )
 from registrations.pricing import ZERO
 from registrations.text import single_line
+from sessions import page_cache
 from sessions.models import Event
 
 # Endings that do not make another organisation: "e.o." and "en omstreken" (and the
@@ -64,6 +65,7 @@ def find_or_create_organisation(name: str) -> tuple[Organisation, bool]:
         unique_fields=["name_key"],
         update_fields=["name_key"],
     )
+    page_cache.raise_after_commit(["organisations"])  # a name more to suggest
     return organisation, True
 
 

@@ -14,6 +14,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_safe
 
+from registrations import public_cache
 from registrations.availability import (
     availability,
     event_places_left,
@@ -61,6 +62,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     language serves everyone. A preview for staff, or a page with a message to show, is
     rendered afresh.
     """
+    html, tokens = public_cache.stored_page(request, "event", slug)
+    if html is not None:  # with a shared cache: no database query at all
+        return HttpResponse(html)
     event = get_public_event(request, slug)
     sessions = sessions_with_seats(event)
     context = {
@@ -70,6 +74,11 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     if not event.is_published or get_messages(request):
         return render(request, "registrations/event_detail.html", context)
+    if public_cache.usable(request):
+        html = render_to_string("registrations/event_detail.html", context, request)
+        public_cache.store_page("event", event, html, tokens)
+        return HttpResponse(html)
+    # A cache per process: keyed on the version just read from the database.
     key = f"event-page:{event.cache_key()}:{translation.get_language()}"
     html = cache.get(key)
     if html is None:
@@ -96,23 +105,41 @@ def event_calendar(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def signup(request: HttpRequest, slug: str) -> HttpResponse:
-    event = get_public_event(request, slug)
+    tokens = None
+    if request.method != "POST":
+        html, tokens = public_cache.stored_page(request, "signup", slug)
+        if html is not None:  # with a shared cache: no database query at all
+            return HttpResponse(html)
+    if data := public_cache.event_data(request, slug):
+        event, sessions = data.event, data.sessions
+    else:
+        event = get_public_event(request, slug)
+        sessions = sessions_with_seats(event)
     if not event.is_open():
         return render(request, "registrations/closed.html", {"event": event})
 
-    sessions = sessions_with_seats(event)
     form, formset, registration = process_signup(request, event, sessions)
     if registration is not None:
         return redirect(registration)
-    response = render(
-        request,
-        "registrations/signup.html",
-        signup_context(event, sessions, form, formset)
-        | {"form_cache_key": None if form.is_bound else signup_form_key(event)},
-    )
+    context = signup_context(event, sessions, form, formset) | {
+        "form_cache_key": None if form.is_bound else signup_form_key(event)
+    }
     if form.is_bound:  # a refused form shows what was typed: names and addresses
+        response = render(request, "registrations/signup.html", context)
         add_never_cache_headers(response)
-    return response
+        return response
+    if public_cache.usable(request) and not get_messages(request):
+        html = render_to_string("registrations/signup.html", context | STAND_INS, request)
+        public_cache.store_page("signup", event, html, tokens)
+        return HttpResponse(public_cache.personal(request, html))
+    return render(request, "registrations/signup.html", context)
+
+
+# What a sign-up page stored for everyone holds where each visitor's own values go.
+STAND_INS = {
+    "csrf_token": public_cache.CSRF_PLACEHOLDER,
+    "started_token": public_cache.STARTED_PLACEHOLDER,
+}
 
 
 def signup_context(

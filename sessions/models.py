@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from participatielab.validators import validate_email_domain
+from sessions import page_cache
 from sessions.announcements import Announcement
 from sessions.contacts import Contact
 from sessions.images import HEADER_IMAGE, ResponsiveImageField
@@ -244,19 +245,28 @@ class Event(models.Model):
         return {tier.group_size: tier.amount for tier in self.price_tiers.all()}
 
 
-def bump_version(event_id: int) -> None:
-    """Mark the event's public pages as changed (and lock its row until the transaction ends)."""
-    Event.objects.filter(pk=event_id).update(version=models.F("version") + 1)
+def bump_version(event_id: int, *, if_version: int | None = None) -> bool:
+    """Mark the event's public pages as changed (and lock its row until the transaction ends);
+    with `if_version`, only if that is still its version. Return whether it was raised."""
+    rows = Event.objects.filter(pk=event_id)
+    if if_version is not None:
+        rows = rows.filter(version=if_version)
+    if not rows.update(version=models.F("version") + 1):
+        return False
+    page_cache.raise_after_commit(page_cache.event_tokens(event_id))
+    return True
 
 
 def bump_later_versions(event: Event) -> None:
     """Mark the pages of labs after `event` as changed: they link to its report."""
     Event.objects.filter(date__gt=event.date).update(version=models.F("version") + 1)
+    page_cache.raise_after_commit(["events"])
 
 
 def bump_all_versions() -> None:
     """Mark every event's public pages as changed, after a change to what all pages show."""
     Event.objects.update(version=models.F("version") + 1)
+    page_cache.raise_after_commit(["events"])
 
 
 class ThemeSession(models.Model):

@@ -40,6 +40,7 @@ def redis_down(settings, monkeypatch):
     """Point the page cache and the limits at a Redis port where nothing listens, as when
     Redis is down, with the once-a-minute warning not yet given."""
     settings.CACHES = redis_caches(f"redis://127.0.0.1:{closed_port()}/0")
+    settings.SHARED_CACHE = True  # as with REDIS_URL set
     monkeypatch.setattr(participatielab.cache, "_last_warning", {})
 
 

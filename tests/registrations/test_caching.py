@@ -1,7 +1,8 @@
 """One cache rule, checked against every kind of write.
 
 Cached pages (the event page per language, the empty sign-up form) are keyed on the event's
-version; every write that changes what they show must raise it. Each case below makes one
+version, or with a shared cache on tokens kept beside them; every write that changes what they
+show must raise it. Each case below makes one
 kind of write the way users and staff make it, then checks that every page staff or the
 public would now open shows exactly what a fresh render shows, and that the pages the write
 is about did change.
@@ -400,15 +401,21 @@ WRITES: dict[str, tuple[Callable, set[str]]] = {
 }
 
 
+@pytest.mark.parametrize("shared", [False, True], ids=["cache-per-process", "shared-cache"])
 @pytest.mark.parametrize("write", list(WRITES), ids=list(WRITES))
-def test_every_write_shows_on_every_cached_page(scene, write):
-    # Arrange: every page rendered once, so the cache holds it.
+def test_every_write_shows_on_every_cached_page(
+    scene, write, shared, settings, django_capture_on_commit_callbacks
+):
+    # Arrange: every page rendered once, so the cache holds it. With a shared cache the pages
+    # are keyed on tokens that writes raise once they commit (here: when the write is done).
+    settings.SHARED_CACHE = shared
     shown = pages(scene)
     before = {name: page() for name, page in shown.items()}
     make_write, changes = WRITES[write]
 
     # Act
-    make_write(scene)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_write(scene)
     scene["staff"].get(reverse("admin:index"))  # shows (and so clears) the write's messages
     after = {name: page() for name, page in shown.items()}
     cache.clear()
