@@ -156,9 +156,10 @@ def send_mails(mail_ids: list[int]) -> dict[str, int]:
     the rest. Returns how many were sent, dropped, retried and so on."""
     outcomes: Counter[str] = Counter()
     connection = get_connection()
+    loaded: dict[int, Registration] = {}  # a sign-up's mails read it once
     try:
         for mail_id in mail_ids:
-            outcomes[deliver(mail_id, connection=connection)] += 1
+            outcomes[deliver(mail_id, connection=connection, loaded=loaded)] += 1
     finally:
         connection.close()
     return dict(outcomes)
@@ -170,10 +171,16 @@ def send_mail(mail_id: int) -> str:
     return deliver(mail_id)
 
 
-def deliver(mail_id: int, *, connection: BaseEmailBackend | None = None) -> str:
+def deliver(
+    mail_id: int,
+    *,
+    connection: BaseEmailBackend | None = None,
+    loaded: dict[int, Registration] | None = None,
+) -> str:
     """Claim, write and send one mail, and record the outcome; return what happened.
 
     `connection`: an open or openable mail connection to send over, kept open for the next.
+    `loaded`: sign-ups read for earlier mails of the same task, by id.
     """
     # Only a queued row can be claimed, so however many tasks name it, it is sent once. The
     # next try is not checked here: the task's run_after holds it back, and comparing clocks
@@ -189,7 +196,10 @@ def deliver(mail_id: int, *, connection: BaseEmailBackend | None = None) -> str:
         if mail.kind in CAMPAIGN_KINDS:
             message = campaign_mails.compose(mail)
         else:
-            registration = emails.load(mail.registration_id)
+            loaded = {} if loaded is None else loaded
+            if mail.registration_id not in loaded:
+                loaded[mail.registration_id] = emails.load(mail.registration_id)
+            registration = loaded[mail.registration_id]
             message = emails.compose(mail, registration)
         if message is None:
             OutboxMail.objects.filter(pk=mail.pk).update(status=MailStatus.DROPPED)
