@@ -3,11 +3,14 @@ after, the history, a later sign-up under the old spelling), refusing a merge th
 someone up twice, and the list of likely doubles on the event overview."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from hypothesis import given
+from hypothesis import strategies as st
 from pytest_django.asserts import assertContains, assertNotContains
 
 from registrations.invoices import mark_invoices_paid
@@ -199,6 +202,8 @@ def test_sign_up_form_suggests_known_names_but_not_hidden_or_merged_ones(
         ("Bewonersraad Oosterhout", "Bewonersraad Oosterbeek", False),
         ("Bewonersraad Leiden", "Bewonersraad Leiderdorp", False),
         ("Huurdersraad 1", "Huurdersraad 2", False),
+        ("Bewonerscommissie Complex 1021", "Bewonerscommissie Complex 1012", False),
+        ("Bewonerscommissie Complex 10215", "Bewonerscommissie Complex 1021", False),
     ],
     ids=lambda value: value if isinstance(value, str) else str(value),
 )
@@ -219,6 +224,35 @@ def test_likely_duplicates_lists_each_pair_once_older_first():
         ("Bewonersraad Houten", "Bewonersraad Houten e.o."),
         ("HV De Linde", "HV Linde"),
     ]
+
+
+NAME_WORDS = [
+    "Bewonersraad", "Huurdersvereniging", "HV", "De", "Linde", "Lind", "Lindo", "Houten",
+    "Houtem", "e.o.", "U.A.", "Complex", "1021", "1012", "Zuid", "Noord", "Bunnik", "Bunnick",
+]  # fmt: skip
+
+
+@given(
+    names=st.lists(
+        st.lists(st.sampled_from(NAME_WORDS), min_size=1, max_size=4).map(" ".join),
+        max_size=30,
+    )
+)
+def test_likely_duplicates_finds_what_comparing_every_pair_finds(names):
+    # Arrange: organisations as the overview reads them, in any order.
+    organisations = [SimpleNamespace(pk=pk, name=name) for pk, name in enumerate(names)]
+    every_pair = [
+        (older, newer)
+        for index, older in enumerate(organisations)
+        for newer in organisations[index + 1 :]
+        if look_alike(comparison_words(older.name), comparison_words(newer.name))
+    ]
+
+    # Act
+    pairs = likely_duplicates(reversed(organisations))
+
+    # Assert
+    assert pairs == every_pair
 
 
 def test_overview_lists_likely_doubles_with_a_link_to_merge(adviser_client, event, houten):
