@@ -7,6 +7,7 @@ lock also raises the event's version, which is what cached public pages are keye
 that changes places always invalidates them, and a refused write rolls the raise back.
 """
 
+import copy
 import datetime
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -45,8 +46,9 @@ def lock_seen_event(seen: Event) -> tuple[Event, bool]:
     with friendly_lock_timeout():
         unchanged = bump_version(seen.pk, if_version=seen.version)
     if unchanged:
-        seen.version += 1
-        return seen, True
+        event = copy.copy(seen)  # the caller's own stays as it was read
+        event.version += 1
+        return event, True
     return lock_event(seen.pk), False
 
 
