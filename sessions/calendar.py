@@ -1,7 +1,10 @@
 """An event as an iCalendar entry: one for the event page, one in every confirmation mail."""
 
+import datetime
+from functools import cache
+
 from django.utils import timezone
-from icalendar import Calendar
+from icalendar import Calendar, Timezone
 from icalendar import Event as CalendarEntry
 
 from sessions.models import Event
@@ -29,5 +32,16 @@ def calendar_file(event: Event, *, uid: str, description: str = "", url: str = "
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     calendar.add_component(entry)
-    calendar.add_missing_timezones()
+    # The time zone's rules, as calendars need them, before the entry that uses them.
+    for tzid in sorted(calendar.get_missing_tzids()):
+        calendar.subcomponents.insert(0, time_zone(tzid, event.date.year))
     return calendar.to_ical()
+
+
+@cache
+def time_zone(tzid: str, year: int) -> Timezone:
+    """Return the VTIMEZONE of `tzid` for the year before to the year after `year`: enough
+    for an entry in `year`, and worked out once (it takes longer than the rest of a mail)."""
+    return Timezone.from_tzid(
+        tzid, first_date=datetime.date(year - 1, 1, 1), last_date=datetime.date(year + 1, 12, 31)
+    )
