@@ -1,7 +1,8 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.widgets import AutocompleteSelect
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
@@ -129,6 +130,8 @@ class RegistrationAdmin(admin.ModelAdmin):
     inlines = [AttendeeInline, MailInline]
     actions = ["cancel_registrations", "admit_from_waiting_list", "resend_confirmation"]
     date_hierarchy = "created_at"
+    # One count of the sign-ups shown, not a second one of all of them.
+    show_full_result_count = False
 
     def get_urls(self):
         wrap = self.admin_site.admin_view
@@ -155,8 +158,18 @@ class RegistrationAdmin(admin.ModelAdmin):
         return (
             super()
             .get_queryset(request)
+            # Counted per row shown, not grouped over every sign-up before the page is cut.
             .annotate(
-                people_count=Count("attendees", filter=~Q(attendees__status=Status.CANCELLED))
+                people_count=Coalesce(
+                    Subquery(
+                        Attendee.objects.filter(registration=OuterRef("pk"))
+                        .exclude(status=Status.CANCELLED)
+                        .values("registration")
+                        .annotate(count=Count("pk"))
+                        .values("count")
+                    ),
+                    0,
+                )
             )
         )
 
