@@ -198,7 +198,8 @@ def measure(env: dict, tmp: Path, out: dict) -> None:
     mail_env["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
     sink = ["-m", "aiosmtpd", "-n", "-l", f"{HOST}:{mail_env['EMAIL_PORT']}", "-c"]
     sink = start([sys.executable, *sink, "aiosmtpd.handlers.Sink"], env)
-    worker = start([sys.executable, "manage.py", "db_worker", "--queue-name", "*"], mail_env)
+    worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
+    worker = start(worker, mail_env, tmp / "worker.log")
     out["mail"] = task(mail_env, "mail", MAILS)
     stop(worker), stop(sink)
 
