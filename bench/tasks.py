@@ -277,7 +277,7 @@ def profile(names: str) -> dict:
         stats = sorted(pstats.Stats(profiler).stats.items(), key=lambda s: -s[1][3])
         skip = ("django/test/", "bench/tasks.py", "django/core/handlers/", "deprecation.py")
         result[name] = [
-            f"{cum * 1000 / repeats:8.2f} ms {calls // repeats:6d}× "
+            f"{cum * 1000 / repeats:8.2f} ms {calls / repeats:8.1f}× "
             f"{file.replace(str(ROOT), '').split('site-packages/')[-1]}:{line}({function})"
             for (file, line, function), (_, calls, _, cum, _) in stats
             if not any(s in file for s in skip) and "middleware" not in f"{file}{function}"
