@@ -72,13 +72,15 @@ serve: $(STAMP) pango
 		--bind $(HOST):$(PORT) $(GUNICORN_FLAGS))
 
 # Load and size benchmark: see bench/README.md. Uses PostgreSQL when DATABASE_URL points at
-# one (in its own database participatielab_bench), else a SQLite file in bench/. The load
-# generator wrk and Chromium (for Lighthouse) are Debian packages, installed when missing.
+# one (in its own database participatielab_bench), else a SQLite file in bench/. wrk and
+# Chromium are Debian packages, Lighthouse an npm package in bench/node_modules.
 bench: $(STAMP)
 	@command -v wrk >/dev/null && command -v chromium >/dev/null || { \
 		echo "Installing wrk and chromium (Debian packages)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk chromium >/dev/null; }
-	$(BIN)/python bench/run.py
+	@test -x bench/node_modules/.bin/lighthouse || npm install --prefix bench --no-save \
+		--no-package-lock --no-audit --no-fund --loglevel=error lighthouse@12
+	CHROME_PATH=$$(command -v chromium) $(BIN)/python bench/run.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

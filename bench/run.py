@@ -1,489 +1,326 @@
-"""Measure the site under load and at size (issue 7): `make bench`, see bench/README.md.
+"""`make bench`: seed, serve with gunicorn, measure with wrk, Lighthouse and in-process counts;
+print one table and write bench/results.json. See bench/README.md."""
 
-Seeds a dedicated database (PostgreSQL when DATABASE_URL points at one, else a fresh SQLite
-file in bench/), serves the app with `make serve` (gunicorn, two sync workers) on a free
-port, drives it with wrk, times the CSV export against PostgreSQL's COPY and the admin pages
-at 1,000 and 100,000 attendees, runs Lighthouse, prints one table and writes
-bench/results.json. Whatever it started, it stops, also on Ctrl-C.
-"""
-
-import contextlib
 import datetime
+import http.cookiejar
 import json
 import os
+import re
 import secrets
-import shutil
 import signal
-import statistics
+import socket
+import statistics as st
 import subprocess
 import sys
 import tempfile
 import time
+import traceback
 import urllib.parse
-from dataclasses import asdict, dataclass
+import urllib.request as ur
+from contextlib import suppress
 from pathlib import Path
 
-from clients import (
-    Client,
-    error_summary,
-    lighthouse_command,
-    machine_info,
-    parse_form,
-    run_lighthouse,
-    run_wrk,
-)
-from config import Config, Database, choose_port, server_env
-from procs import (
-    BENCH_DIR,
-    HOST,
-    ROOT,
-    BenchError,
-    Server,
-    log,
-    memory_kb,
-    reset_peak_memory,
-    run_group,
-    stop_all_groups,
-)
-from report import print_table, table_rows
+import psycopg2
+import redis
 
-RESULTS_FILE = BENCH_DIR / "results.json"
-OPEN_LAB_ATTENDEES = 150
-SMALL_HISTORY = 1_000
-LARGE_HISTORY = 100_000
-WRK_THREADS = 2
-WRK_CONNECTIONS = 16
-MEMBERS_PER_POST = 3
+BENCH = Path(__file__).resolve().parent
+ROOT, HOST, DB_NAME, T0 = BENCH.parent, "127.0.0.1", "participatielab_bench", time.monotonic()
+DROP = f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)"
+QUICK = os.environ.get("BENCH_QUICK") == "1"
+ROUNDS, SECONDS, GETS, MAILS, SIZE = (2, 2, 3, 100, 10**4) if QUICK else (3, 5, 7, 1000, 10**5)
+REDIS_URL = f"redis://127.0.0.1:6379/{os.environ.get('BENCH_REDIS_DB', '13')}"
+ONE_ADDRESS = ("1000000/60", "wrk sends every request from one address")
+# Guards switched off in the server (variable: value, why); the POST's query count keeps them.
+GUARDS = {f"{v}_RATE_LIMIT": ONE_ADDRESS for v in ("SIGNUP", "LOGIN", "NOTIFY", "UNSUBSCRIBE")}
+GUARDS |= {"MANAGE_LINK_RATE_LIMIT": ONE_ADDRESS, "MANAGE_ADDRESS_RATE_LIMIT": ONE_ADDRESS}
+GUARDS["SIGNUP_MIN_SECONDS"] = ("0", "wrk replays one form at once: no time guard, no 1-use token")
+GUARDS |= {f"SECURE_{v}": ("0", "plain HTTP on the loopback") for v in ("SSL_REDIRECT", "COOKIES")}
+PROCS: list[subprocess.Popen] = []
 
 
-# STEPS
-# ------------------------------------------------------------------------------
+def log(text: str) -> None:
+    print(f"[bench {time.monotonic() - T0:4.0f}s] {text}", file=sys.stderr, flush=True)
 
 
-@dataclass
-class Bench:
-    config: Config
-    database: Database
-    env: dict[str, str]
-    server: Server
-    password: str
-    results: dict
+def start(cmd: list, env: dict, log_to: Path | None = None, **kw) -> subprocess.Popen:
+    """Start a command as a process group of its own, stopped as a whole at the end."""
+    out = {"stdout": log_to.open("wb"), "stderr": subprocess.STDOUT} if log_to else {}
+    PROCS.append(subprocess.Popen(cmd, env=env, start_new_session=True, **{"cwd": ROOT} | out | kw))
+    return PROCS[-1]
 
-    def task(self, *args: str, timeout: float = 900.0) -> dict:
-        """Run one step of bench/tasks.py with the server's environment; return its JSON."""
-        result = run_group(
-            [sys.executable, str(BENCH_DIR / "tasks.py"), *args],
-            cwd=ROOT,
-            env=self.env,
-            timeout=timeout,
-        )
-        if result.returncode != 0:
-            raise BenchError(f"tasks.py {args[0]} failed:\n{result.stderr[-3000:]}")
-        return json.loads(result.stdout.strip().splitlines()[-1])
 
-    @contextlib.contextmanager
-    def step(self, name: str):
-        log(f"— {name}")
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.results["step_seconds"][name] = round(time.perf_counter() - started, 1)
+def stop(proc: subprocess.Popen) -> None:
+    """SIGINT to the group (gunicorn's quick shutdown), SIGKILL after 10 s and to leftovers."""
+    with suppress(ProcessLookupError):
+        os.killpg(proc.pid, signal.SIGINT)
+        with suppress(subprocess.TimeoutExpired):
+            proc.wait(10)
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
 
-    # Admin pages ---------------------------------------------------------------
 
-    def admin_client(self) -> Client:
-        client = Client(self.server.port)
-        login = "/admin/login/?next=/admin/"
-        form = parse_form(client.get(login).body, "login")
-        response = client.post(
-            login,
-            form.fields | {"username": self.results["seed"]["username"], "password": self.password},
-        )
-        if response.status != 302 or "sessionid" not in client.cookies:
-            raise BenchError(
-                f"admin login failed ({response.status}): {error_summary(response.body)}"
-            )
-        return client
+def run(cmd: list, env: dict = os.environ, **kw) -> str:
+    proc = start(cmd, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+    try:
+        out, err = proc.communicate(timeout=900)
+    finally:
+        stop(proc)
+    if proc.returncode:
+        raise RuntimeError(f"{cmd[:3]} failed: {err[-3000:]}")
+    return out
 
-    def admin_pages(self) -> dict[str, str]:
-        history = self.results["seed"]["history"]["event_id"]
-        return {
-            "changelist": "/admin/registrations/attendee/",
-            "overview": f"/admin/theme_sessions/event/{history}/overzicht/",
-        }
 
-    def time_admin_pages(self, client: Client) -> dict:
-        timings = {}
-        for name, path in self.admin_pages().items():
-            for _warm_up in range(2):  # one per worker: templates load on first use
-                response = client.get(path)
-                if response.status != 200:
-                    raise BenchError(f"{path} answered {response.status}")
-            seconds = [client.get(path).seconds for _ in range(self.config.admin_requests)]
-            timings[name] = {
-                "path": path,
-                "median_ms": statistics.median(seconds) * 1000,
-                "runs_ms": [round(s * 1000, 2) for s in seconds],
-                "bytes": response.size,
-            }
-        return timings
+def task(env: dict, *args):
+    return json.loads(run([sys.executable, "bench/tasks.py", *map(str, args)], env).split("\n")[-2])
 
-    # The export ----------------------------------------------------------------
 
-    def measure_export(self, client: Client) -> dict:
-        """Download the 100,000-row export; time it, its first byte and the worker's memory.
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port = probe.getsockname()[1]
+    with socket.socket() as probe:
+        if probe.connect_ex((HOST, port)) == 0:
+            raise RuntimeError(f"port {port} answers already")
+    return port
 
-        With two workers either may serve a request, so both workers' peak memory is reset
-        before each download (Linux clear_refs) and the larger growth is the one reported.
-        """
-        seed = self.results["seed"]
-        path = f"/admin/theme_sessions/event/{seed['history']['event_id']}/export/"
-        small = f"/admin/theme_sessions/event/{seed['open_lab']['event_id']}/export/"
-        for _warm_up in range(2):  # loads the export code in both workers
-            client.get(small, keep_body=False)
-        runs = []
-        for _run in range(self.config.runs):
-            workers = self.server.workers()
-            before = {pid: memory_kb(pid) for pid in workers}
-            reset = all(reset_peak_memory(pid) for pid in workers)
-            response = client.get(path, keep_body=False)
-            after = {pid: memory_kb(pid) for pid in workers}
-            growth = {pid: (after[pid]["VmHWM"] - before[pid]["VmRSS"]) / 1024 for pid in workers}
-            worker = max(growth, key=growth.get)
-            if response.status != 200:
-                raise BenchError(f"the export answered {response.status}")
-            runs.append(
-                {
-                    "seconds": response.seconds,
-                    "first_byte_seconds": response.first_byte_seconds,
-                    "bytes": response.size,
-                    "rows": response.lines - 1,
-                    "worker": worker,
-                    "rss_before_mb": before[worker]["VmRSS"] / 1024,
-                    "peak_growth_mb": growth[worker],
-                    "peak_reset": reset,
+
+def postgres(url: str, *statements: str) -> None:
+    conn = psycopg2.connect(url)
+    conn.autocommit = True
+    for statement in statements:
+        conn.cursor().execute(statement)
+    conn.close()
+
+
+def wrk(url: str, seconds: int = SECONDS, script: str = "report.lua", *args) -> dict:
+    command = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "-s", script, url]
+    result = json.loads(run([*command, "--", *args], cwd=BENCH).split("BENCH_JSON ")[-1])
+    return result | {"rps": result["requests"] / result["seconds"]}
+
+
+def summary(runs: list[dict], base: list[dict]) -> dict:
+    result = {k: st.median(r[k] for r in runs) for k in ("rps", "p50_ms", "p99_ms")}
+    result |= {k: sum(r[k] for r in runs) for k in ("errors", "status_errors", "others")}
+    ratios = [r["rps"] / b["rps"] for r, b in zip(runs, base, strict=True)]
+    return result | {"ratio": st.median(ratios), "redirects": sum(r["redirects"] for r in runs)}
+
+
+def client() -> tuple[ur.OpenerDirector, http.cookiejar.CookieJar]:
+    jar = http.cookiejar.CookieJar()
+    return ur.build_opener(ur.HTTPCookieProcessor(jar)), jar
+
+
+def hidden_inputs(page: bytes) -> dict:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page.decode()))
+
+
+def post(opener: ur.OpenerDirector, url: str, fields: dict):
+    return opener.open(url, urllib.parse.urlencode(fields).encode())
+
+
+def memory(pid: int) -> dict:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return {k: int(v) / 1024 for k, v in re.findall(r"(VmRSS|VmHWM):\s+(\d+)", status)}
+
+
+def download(opener: ur.OpenerDirector, url: str, pids: list[int]) -> dict:
+    """Stream a download: seconds, first byte, rows, and the serving worker's peak RSS growth."""
+    before = {pid: memory(pid) for pid in pids}
+    for pid in pids:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM back to the current RSS
+    started = time.perf_counter()
+    response = opener.open(url)
+    lines, first = response.read(1).count(b"\n"), time.perf_counter() - started
+    while chunk := response.read(1 << 16):
+        lines += chunk.count(b"\n")
+    growth = max(memory(p)["VmHWM"] - before[p]["VmRSS"] for p in pids)
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "first_byte": first, "growth_mb": growth, "rows": lines - 1}
+
+
+def lighthouse(url: str, out: Path) -> dict:
+    """Lighthouse (mobile) scores and bytes; once more when Chromium recorded no trace."""
+    cmd = [BENCH / "node_modules/.bin/lighthouse", url, "--quiet", f"--output-path={out}"]
+    cmd += ["--output=json", "--only-categories=performance,accessibility,best-practices,seo"]
+    cmd += ["--chrome-flags=--headless=new --no-sandbox --disable-gpu"]
+    for attempt in (1, 2):
+        with suppress(RuntimeError, ValueError, OSError):
+            run(cmd)
+            report = json.loads(out.read_text())
+            scores = {k: round(100 * (c["score"] or 0)) for k, c in report["categories"].items()}
+            if not report.get("runtimeError"):
+                return {
+                    "scores": scores,
+                    "bytes": report["audits"]["total-byte-weight"]["numericValue"],
                 }
-            )
-            log(
-                f"export: {response.seconds:.2f} s, first byte {response.first_byte_seconds:.3f}"
-                f" s, {response.lines - 1} rows, +{growth[worker]:.1f} MB in worker {worker}"
-            )
-        baseline = self.task("export-baseline", "--runs", str(self.config.runs))
-        seconds = statistics.median(r["seconds"] for r in runs)
-        return {
-            "path": path,
-            "runs": runs,
-            "seconds": seconds,
-            "rows": runs[-1]["rows"],
-            "rows_per_second": runs[-1]["rows"] / seconds,
-            "first_byte_seconds": statistics.median(r["first_byte_seconds"] for r in runs),
-            "peak_growth_mb": max(r["peak_growth_mb"] for r in runs),
-            "bytes": runs[-1]["bytes"],
-            "baseline": baseline,
-        }
-
-    # Load ----------------------------------------------------------------------
-
-    def wrk(
-        self, path: str, *, duration: int, script: str = "wrk_report.lua", args=(), note: str = ""
-    ) -> dict:
-        report = run_wrk(
-            path,
-            port=self.server.port,
-            threads=WRK_THREADS,
-            connections=WRK_CONNECTIONS,
-            duration=duration,
-            script=script,
-            script_args=args,
-        )
-        log(
-            f"{path}: {report['rps']:.0f} req/s, p50 {report['p50_us'] / 1000:.1f} ms, "
-            f"p99 {report['p99_us'] / 1000:.1f} ms{note}"
-        )
-        return report
-
-    def load_pages(self, paths: dict[str, str]) -> dict[str, dict]:
-        """Run wrk on each GET in turn, round after round, and compare each to the baseline.
-
-        Other work on the machine comes and goes; interleaving gives the baseline and the
-        pages of one round the same conditions, and the ratio is the median of the rounds'.
-        The first path is the baseline.
-        """
-        for path in paths.values():
-            self.check_page(path)
-            self.wrk(path, duration=1, note=" (warm-up)")  # cached fragments, templates
-        runs: dict[str, list[dict]] = {name: [] for name in paths}
-        for _round in range(self.config.runs):
-            for name, path in paths.items():
-                runs[name].append(self.wrk(path, duration=self.config.duration))
-        baseline = next(iter(runs.values()))
-        measured = {}
-        for name, path in paths.items():
-            ratios = [r["rps"] / b["rps"] for r, b in zip(runs[name], baseline, strict=True)]
-            measured[name] = summarise(path, runs[name]) | {
-                "ratio": statistics.median(ratios),
-                "ratio_rounds": ratios,
-            }
-        return measured
-
-    def check_page(self, path: str) -> None:
-        response = Client(self.server.port).get(path)
-        if response.status != 200:
-            raise BenchError(f"{path} answered {response.status}, not 200")
-
-    def load_signup_post(self, path: str) -> dict:
-        """POST sign-ups of three under load; check the rows exist and every answer was 3xx."""
-        client = Client(self.server.port)
-        form = parse_form(client.get(path).body, "signup-form")
-        per_request = {"organisation_name", "contact_email"} | {
-            f"members-{n}-{name}" for n in range(MEMBERS_PER_POST) for name in ("name", "email")
-        }
-        shared = {k: v for k, v in form.fields.items() if k not in per_request}
-        shared |= {"contact_name": "Contact Persoon", "consent": "on"}
-        for n in range(MEMBERS_PER_POST):
-            options = form.options.get(f"members-{n}-session") or []
-            if not options:
-                raise BenchError("the sign-up form offers no session to choose")
-            shared[f"members-{n}-session"] = options[n % len(options)]
-            # The lab is past its places: a member in a full session chooses to wait.
-            shared[f"members-{n}-wait_if_full"] = "on"
-        cookie = f"csrftoken={client.cookies['csrftoken']}"
-
-        # One sign-up by hand first, so a refused form shows its errors instead of 200s.
-        key = f"check{secrets.token_hex(3)}"
-        check = client.post(
-            path,
-            shared
-            | {
-                "organisation_name": f"Bewonerscommissie {key}",
-                "contact_email": f"c-{key}@example.org",
-            }
-            | {f"members-{n}-name": f"Lid {n} {key}" for n in range(MEMBERS_PER_POST)}
-            | {f"members-{n}-email": f"lid{n}-{key}@example.org" for n in range(MEMBERS_PER_POST)},
-        )
-        if check.status != 302:
-            raise BenchError(
-                f"the sign-up was refused ({check.status}): {error_summary(check.body)}"
-            )
-
-        before = self.task("count")["attendees"]
-        tag = secrets.token_hex(3)
-        encoded = urllib.parse.urlencode(shared)
-        runs = [
-            self.wrk(
-                path,
-                duration=self.config.duration,
-                script="wrk_signup.lua",
-                args=(encoded, cookie, f"{tag}r{number}"),
-            )
-            for number in range(self.config.runs)
-        ]
-        result = summarise(path, runs)
-        time.sleep(1)  # requests wrk left in flight still finish on the server
-        after = self.task("count")["attendees"]
-        expected = MEMBERS_PER_POST * result["redirects"]
-        # At the end of each run wrk drops up to one request per connection; the server
-        # may still complete those, so a few more rows than 3xx answers is expected.
-        slack = MEMBERS_PER_POST * WRK_CONNECTIONS * self.config.runs
-        result["verification"] = {
-            "attendees_before": before,
-            "attendees_after": after,
-            "created": after - before,
-            "expected_from_3xx": expected,
-            "ok": expected <= after - before <= expected + slack and result["unexpected"] == 0,
-        }
-        return result
-
-    # Lighthouse ----------------------------------------------------------------
-
-    def lighthouse(self, pages: dict[str, str], workdir: Path) -> dict:
-        try:
-            command = lighthouse_command()
-        except BenchError as error:
-            log(f"Lighthouse cannot run: {error}")
-            return {"error": str(error)}
-        audits = {}
-        for name, path in pages.items():
-            url = f"http://{HOST}:{self.server.port}{path}"
-            # Chromium's trace sometimes misses the navigation (NO_NAVSTART, "Please run
-            # Lighthouse again"): one more attempt before giving up on the page.
-            for attempt in (1, 2):
-                output = workdir / f"lighthouse-{name}-{attempt}.json"
-                try:
-                    audits[name] = run_lighthouse(url, output, command) | {"attempts": attempt}
-                    log(f"Lighthouse {name}: {audits[name]['scores']}")
-                    break
-                except BenchError as error:
-                    log(f"Lighthouse cannot run on {name} (attempt {attempt}): {error}")
-                    audits[name] = {"error": str(error), "attempts": attempt}
-        return audits
+        log(f"Lighthouse failed on {url} (attempt {attempt})")
+    return {"scores": {}, "bytes": None}
 
 
-def summarise(path: str, runs: list[dict]) -> dict:
-    """Return the medians of wrk runs (rate, p50, p99) and the sums of their errors."""
-    errors = ("connect_errors", "read_errors", "write_errors", "status_errors", "timeouts")
-    return {
-        "path": path,
-        "rps": statistics.median(r["rps"] for r in runs),
-        "p50_ms": statistics.median(r["p50_us"] for r in runs) / 1000,
-        "p99_ms": statistics.median(r["p99_us"] for r in runs) / 1000,
-        "requests": sum(r["requests"] for r in runs),
-        "errors": sum(r[key] for r in runs for key in errors),
-        "unexpected": sum(r["unexpected"] for r in runs),
-        "redirects": sum(r["redirects"] for r in runs),
-        "runs": runs,
-    }
+def measure(env: dict, tmp: Path, out: dict) -> None:
+    log("seeding: demo, archive of 1,000")
+    out["seed"] = seed = task(env, "seed", 1000)
+    out["staff_1k"] = task(env, "staff", GETS)
+    log(f"growing the archive to {SIZE:,}")
+    out["grow"] = task(env, "grow", SIZE)
+    out["staff_100k"] = task(env, "staff", GETS)
+
+    port = free_port()
+    base, admin = f"http://{HOST}:{port}", f"http://{HOST}:{port}/admin/"
+    command = [ROOT / ".venv/bin/gunicorn", "participatielab.wsgi", "--bind", f"{HOST}:{port}"]
+    command += ["--workers", "2", "--timeout", "120", "--no-control-socket"]
+    server = start(command, env, tmp / "server.log")
+    for _ in range(300):
+        with suppress(OSError):
+            if ur.urlopen(f"{base}/healthz/live", timeout=2).status == 200:
+                break
+        time.sleep(0.2)
+    if server.poll() is not None:  # whatever answered, it was not our server
+        raise RuntimeError(f"gunicorn stopped: {(tmp / 'server.log').read_text()[-2000:]}")
+    pids = [
+        int(p) for p in Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+    ]
+
+    log("export")
+    opener, jar = client()
+    login = hidden_inputs(opener.open(f"{admin}login/").read()) | {"username": "bench"}
+    post(opener, f"{admin}login/", login | {"password": env["BENCH_PASSWORD"], "next": admin})
+    export = f"{admin}theme_sessions/event/%d/export/"
+    for _ in range(2):  # both workers warmed up with the small demo lab
+        download(opener, export % seed["lab_id"], pids)
+    downloads = [download(opener, export % seed["event_id"], pids) for _ in range(ROUNDS)]
+    out["export"] = {k: st.median(d[k] for d in downloads) for k in downloads[0]}
+    out["export"] |= {"growth_mb": max(d["growth_mb"] for d in downloads), "runs": downloads}
+    out["export"] |= task(env, "export-baseline")
+
+    log(f"mail worker, {MAILS} mails")
+    mail_env = env | {"EMAIL_HOST": HOST, "EMAIL_PORT": str(free_port())}
+    mail_env["EMAIL_BACKEND"] = "django.core.mail.backends.smtp.EmailBackend"
+    sink = ["-m", "aiosmtpd", "-n", "-l", f"{HOST}:{mail_env['EMAIL_PORT']}", "-c"]
+    sink = start([sys.executable, *sink, "aiosmtpd.handlers.Sink"], env)
+    worker = [sys.executable, "manage.py", "db_worker", "--queue-name", "*"]
+    worker = start(worker, mail_env, tmp / "worker.log")
+    out["mail"] = task(mail_env, "mail", MAILS)
+    stop(worker), stop(sink)
+
+    log("wrk")
+    signup, (opener, jar) = f"{base}/{seed['slug']}/aanmelden/", client()
+    form = hidden_inputs(opener.open(signup).read()) | {"contact_name": "Contact", "consent": "on"}
+    form |= {f"members-{m}-session": seed["sessions"][m] for m in range(3)}
+    form |= {f"members-{m}-wait_if_full": "on" for m in range(3)} | {"members-TOTAL_FORMS": "3"}
+    trial = {f"members-{m}-name": f"Proef {m}" for m in range(3)} | {"contact_email": "p@x.org"}
+    trial["organisation_name"] = "Proef"
+    assert post(opener, signup, form | trial).url != signup, "the sign-up form was refused"
+    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
+    pages = {"healthz": f"{base}/healthz/live", "event": f"{base}/{seed['slug']}/"}
+    pages["signup"] = signup
+    for url in pages.values():
+        wrk(url, 1)  # a warm-up: templates, cached pages
+    runs, before = {name: [] for name in [*pages, "post"]}, task(env, "attendees")
+    for n in range(ROUNDS):  # baseline and pages in turn, so each round sees the same load
+        for name, url in pages.items():
+            runs[name].append(wrk(url))
+        tag = f"{secrets.token_hex(3)}r{n}"
+        fields = urllib.parse.urlencode(form)
+        runs["post"].append(wrk(signup, SECONDS, "post.lua", fields, cookie, tag))
+    time.sleep(1)  # requests queued when wrk stopped still finish on the server
+    out["load"] = {name: summary(r, runs["healthz"]) for name, r in runs.items()}
+    out["load"]["post"]["created"] = task(env, "attendees") - before
+
+    log("Lighthouse")
+    out["lighthouse"] = {n: lighthouse(pages[n], tmp / f"{n}.json") for n in ("event", "signup")}
+    stop(server)
+    guarded = {k: v for k, v in env.items() if "RATE" not in k and "MIN_SECONDS" not in k}
+    out["queries"] = task(guarded, "public")
 
 
-def run_all(bench: Bench, workdir: Path) -> None:
-    config, results = bench.config, bench.results
-
-    with bench.step("seed"):
-        bench.database.create()
-        results["seed"] = bench.task(
-            "seed",
-            "--open-lab-attendees",
-            str(OPEN_LAB_ATTENDEES),
-            "--history",
-            str(SMALL_HISTORY),
-        )
-        results["database"] = results["seed"]["database"]
-        lab = results["seed"]["open_lab"]
-        log(
-            f"open lab: {lab['attendees']} attendees ({lab['confirmed']} confirmed, "
-            f"{lab['waiting']} waiting); archive: {results['seed']['history']['attendees']}"
-        )
-
-    with bench.step("start server"):
-        bench.server.start()
-        admin = bench.admin_client()
-
-    with bench.step("admin at 1,000"):
-        results["queries"]["at_1k"] = bench.task("queries", "--admin")
-        results["admin"]["at_1k"] = bench.time_admin_pages(admin)
-
-    with bench.step("seed 100,000"):
-        results["seed"]["grow"] = bench.task("grow", "--history", str(LARGE_HISTORY))
-        log(f"archive grown to {LARGE_HISTORY:,} in {results['seed']['grow']['seconds']} s")
-
-    with bench.step("admin at 100,000"):
-        results["queries"]["at_100k"] = bench.task("queries", "--admin", "--public")
-        results["admin"]["at_100k"] = bench.time_admin_pages(admin)
-
-    with bench.step("export"):
-        results["export"] = bench.measure_export(admin)
-
-    slug = results["seed"]["open_lab"]["slug"]
-    event_page, signup_page = f"/{slug}/", f"/{slug}/aanmelden/"
-    with bench.step("load"):
-        load = results["load"]
-        load |= bench.load_pages(
-            {"baseline": "/healthz/live", "event_page": event_page, "signup_get": signup_page}
-        )
-        # Last: every sign-up raises the event's version, so cached pages are rebuilt.
-        load["signup_post"] = bench.load_signup_post(signup_page)
-        load["signup_post"]["ratio"] = load["signup_post"]["rps"] / load["baseline"]["rps"]
-
-    if config.lighthouse:
-        with bench.step("lighthouse"):
-            results["lighthouse"] = bench.lighthouse(
-                {"event_page": event_page, "signup_page": signup_page}, workdir
-            )
-
-    bench.server.stop()
-    if config.profile:
-        with bench.step("profile"):
-            requests = 60 if config.quick else 200
-            results["profile"] = bench.task("profile", "--requests", str(requests))
-
-
-# MAIN
-# ------------------------------------------------------------------------------
-
-
-def interrupt(signum: int, _frame) -> None:
-    raise KeyboardInterrupt(f"signal {signum}")
+def rows(out: dict) -> list[tuple]:
+    """The table: (measure, value, target, met, what to profile when missed)."""
+    load, export, q, mail = out["load"], out["export"], out["queries"], out["mail"]
+    ev, su, po, copy = load["event"], load["signup"], load["post"], export.get("copy_seconds")
+    ok = [not (r["errors"] or r["status_errors"]) for r in (ev, su, po)]
+    ok[2] &= po["others"] == 0 and 0 <= po["created"] - 3 * po["redirects"] <= 48 * ROUNDS
+    (E, S, P), na = ("event page", "sign-up page", "post"), "n/a (SQLite)"
+    first, query, p50 = export["first_byte"], export["query_seconds"], max(po["p50_ms"], 0.01)
+    table = [
+        ("GET event page / healthz", ev["ratio"], "≥ 0.6", ok[0] and ev["ratio"] >= 0.6, E),
+        ("queries, event page cache hit", q[E], "0", q[E] == 0, E),
+        ("GET sign-up page / healthz", su["ratio"], "≥ 0.3", ok[1] and su["ratio"] >= 0.3, S),
+        ("POST sign-up of 3 / healthz", po["ratio"], "≥ 0.06", ok[2] and po["ratio"] >= 0.06, P),
+        ("POST p99 / p50", po["p99_ms"] / p50, "< 2", po["p99_ms"] < 2 * p50, P),
+        ("queries, POST with every guard on", q[P], "≤ 12", q[P] <= 12, P),
+        (f"export {SIZE // 1000}k: s / COPY s", export["seconds"] / (copy or 1),
+         "≤ 2" if copy else na, export["seconds"] <= 2 * copy if copy else None, "export"),
+        ("export: first byte / query alone, s", f"{first:.2f} / {query:.2f}",
+         "first byte sooner" if copy else na, first < query if copy else None, "export"),
+        ("export: worker RSS growth, MB", export["growth_mb"], "< 20", export["growth_mb"] < 20),
+        ("mail worker / bare smtplib rate", mail["bare_seconds"] / mail["seconds"], "≥ 0.5",
+         mail["bare_seconds"] >= 0.5 * mail["seconds"] and mail["statuses"] == {"sent": MAILS}),
+    ]  # fmt: skip
+    for name, small in out["staff_1k"].items():
+        large = out["staff_100k"][name]
+        value = f"{small['ms']:.0f} → {large['ms']:.0f} ms ({large['ms'] / small['ms']:.2f} ×)"
+        met = large["ms"] <= 1.5 * small["ms"] and small["queries"] == large["queries"]
+        value += f", {small['queries']} → {large['queries']} q"
+        table.append((f"{name}, 1k → {SIZE // 1000}k", value, "≤ 1.5 ×, same queries", met, name))
+    table = [(*row, None)[:5] for row in table]
+    for name, audit in out["lighthouse"].items():
+        scores, kb = "/".join(map(str, audit["scores"].values())), (audit["bytes"] or 0) / 1000
+        met = scores == "100/100/100/100" and audit["bytes"] < 100_000
+        value, target = f"{scores or 'failed'}, {kb:.1f} kB", "100 × 4, < 100 kB"
+        table.append((f"Lighthouse {name} page", value, target, met, None))
+    return table
 
 
 def main() -> int:
-    config = Config.from_env()
-    # Set explicitly: a shell starting us in the background hands us SIGINT ignored.
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, interrupt)
-    started = time.perf_counter()
-    results: dict = {
-        "started_at": datetime.datetime.now().astimezone().isoformat(timespec="seconds"),
-        "config": asdict(config),
-        "machine": machine_info(),
-        "step_seconds": {},
-        "queries": {},
-        "admin": {},
-        "load": {},
-    }
-    workdir = Path(tempfile.mkdtemp(prefix="participatielab-bench-"))
-    failed: BaseException | None = None
-    bench = None
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):  # a background shell ignores
+        signal.signal(signum, signal.default_int_handler)  # SIGINT for us: clean up on each
+    given, sqlite = os.environ.get("DATABASE_URL", ""), BENCH / "bench.sqlite3"
+    pg = given.startswith(("postgres://", "postgresql://"))
+    url = urllib.parse.urlsplit(given)._replace(path=f"/{DB_NAME}").geturl() if pg else None
+    tmp, started, load = Path(tempfile.mkdtemp(prefix="bench-")), time.time(), os.getloadavg()
+    env = os.environ | {k: v for k, (v, _) in GUARDS.items()} | {
+        "DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(40), "ALLOWED_HOSTS": HOST,
+        "DATABASE_URL": url or f"sqlite:///{sqlite}", "REDIS_URL": REDIS_URL, "CONN_MAX_AGE": "60",
+        "MEDIA_ROOT": str(tmp / "media"), "BENCH_PASSWORD": secrets.token_urlsafe(16),
+    }  # fmt: skip
+    out: dict = {"date": datetime.datetime.now().astimezone().isoformat(timespec="seconds")}
+    out["guards_off"] = {k: {"value": v, "why": w} for k, (v, w) in GUARDS.items()}
     try:
-        port = choose_port(config)
-        database = Database.from_env()
-        password = secrets.token_urlsafe(24)
-        env = server_env(port, database, password, workdir / "media")
-        results["config"] |= {
-            "port": port,
-            "database_vendor": database.vendor,
-            "workers": 2,
-            "wrk": f"-t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{config.duration}s",
-            "redis_cache": bool(os.environ.get("REDIS_URL")),
-        }
-        bench = Bench(
-            config, database, env, Server(port, env, workdir / "server.log"), password, results
-        )
-        log(
-            f"{database.vendor}, port {port}, wrk {config.runs} × {config.duration} s"
-            f"{' (quick)' if config.quick else ''}"
-        )
-        run_all(bench, workdir)
-    except (BenchError, KeyboardInterrupt, subprocess.SubprocessError, OSError) as error:
-        failed = error
-        log(f"stopped: {type(error).__name__}: {error}")
-    finally:
-        # Clean up even when interrupted again; a second Ctrl-C must not leave a server.
-        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-            signal.signal(signum, signal.SIG_IGN)
-        if bench is not None:
-            if isinstance(failed, BenchError) and bench.server.process is not None:
-                log(f"server log (tail):\n{bench.server.log_tail()}")
-            bench.server.stop()
-        stop_all_groups()
-        if bench is not None and not bench.config.keep_db:
-            try:
-                bench.database.drop()
-            except Exception as error:  # report it, keep cleaning up
-                log(f"could not drop the bench database: {error}")
-        if failed is None or not any(workdir.iterdir()):
-            shutil.rmtree(workdir, ignore_errors=True)
-        else:
-            log(f"logs kept in {workdir}")
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-
-    results["elapsed_seconds"] = round(time.perf_counter() - started, 1)
-    results["machine"]["load_average_at_end"] = os.getloadavg()
-    results["error"] = None if failed is None else f"{type(failed).__name__}: {failed}"
-    rows = table_rows(results)
-    results["table"] = [{"metric": m, "value": v, "target": t, "met": met} for m, v, t, met in rows]
-    if "seed" in results:  # a run refused at the start keeps the last results file
-        RESULTS_FILE.write_text(json.dumps(results, indent=2, default=str) + "\n")
-        print()
-        print_table(rows)
-        print(
-            f"\n{results.get('database', {}).get('version', '')}"
-            f" · {results['machine']['nproc']} cores · took {results['elapsed_seconds']:.0f} s"
-            f" · raw numbers in {RESULTS_FILE.relative_to(ROOT)}"
-        )
-    if failed is not None:
-        print(f"INCOMPLETE: {results['error']}", file=sys.stderr)
+        if pg:
+            postgres(given, DROP, f"CREATE DATABASE {DB_NAME}")
+        redis.Redis.from_url(REDIS_URL).flushdb()
+        measure(env, tmp, out)
+        missed = sorted({r[4] for r in rows(out) if r[3] is False and r[4] and not QUICK})
+        log(f"profiles of {', '.join(missed) or 'nothing'}")
+        with suppress(RuntimeError):  # without profiles the measurements still count
+            out["profiles"] = task(env, "profile", ",".join(missed)) if missed else {}
+    except (Exception, KeyboardInterrupt) as error:
+        traceback.print_exc()
+        log(f"stopped: {type(error).__name__}: {error} (logs in {tmp})")
         return 1
+    finally:
+        for proc in PROCS:
+            stop(proc)
+        if pg:
+            postgres(given, DROP)
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{sqlite}{suffix}").unlink(missing_ok=True)
+    table, floor = rows(out), out["load"]["healthz"]["rps"]
+    cpu = re.search(r"model name\s*: (.*)", Path("/proc/cpuinfo").read_text()).group(1)
+    out |= {"floor_rps": floor, "seconds": time.time() - started, "quick": QUICK}
+    out |= {"machine": {"nproc": os.cpu_count(), "cpu": cpu, "load": [load, os.getloadavg()]}}
+    out["rows"] = [dict(zip(("measure", "value", "target", "met"), r, strict=False)) for r in table]
+    (BENCH / "results.json").write_text(json.dumps(out, indent=1, default=str) + "\n")
+    print(f"\n{'measure':36} | {'value':40} | {'target':22} | met")
+    for measure_, value, target, met, _ in table:
+        value = f"{value:.3g}" if isinstance(value, float) else value
+        met = {True: "yes", False: "NO"}.get(met, "n/a")
+        print(f"{measure_:36} | {value!s:40} | {target:22} | {met}")
+    print(
+        f"\nfloor {floor:,.0f} req/s (GET /healthz/live) · {out['date']} · {os.cpu_count()}"
+        f" cores, {cpu} · load {load[0]:.2f} · {out['seed']['database'][:50]}"
+    )
     return 0
 
 
