@@ -1,9 +1,12 @@
-"""Attendee lists and the invoices list as CSV files: the rows, the two spreadsheet flavours,
+r"""Attendee lists and the invoices list as CSV files: the rows, the two spreadsheet flavours,
 the streamed download.
 
 The staff pages that serve them (per event, per session, an admin selection) live in
 `registrations.backoffice` and `registrations.admin`, and check the permission
 `registrations.export_personal_data`: these lists hold names and e-mail addresses.
+
+Rows end in "\n", as PostgreSQL's COPY writes them (Dutch Excel reads them), and a cell is
+quoted only when it holds the separator, a quote, "\r" or "\n".
 
 Cells are written by `defusedcsv`, which puts a quote before a cell starting with `=`, `+`,
 `-`, `@`, `|` or `%` (unless the cell is a plain number), so a spreadsheet shows the text
@@ -112,7 +115,7 @@ EXCEL_NL = Flavour(
     date_format="%d-%m-%Y",
     datetime_format="%d-%m-%Y %H:%M",
 )
-# RFC 4180 for everything else (scripts, LibreOffice, English Excel).
+# RFC 4180, but for "\n" line ends, for everything else (scripts, LibreOffice, English Excel).
 STANDARD_CSV = Flavour(
     name="csv",
     delimiter=",",
@@ -271,13 +274,14 @@ def allocate_payments(documents: Sequence[tuple], paid: dict[int, Decimal]) -> l
 
 
 class _Buffer:
-    """Collect what the CSV writer writes, so it can be handed out in chunks."""
+    """Collect the rows the CSV writer writes, to hand them out in chunks."""
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
+    def __init__(self, start: str = "") -> None:
+        self.parts: list[str] = [start]
 
-    def write(self, text: str) -> None:
-        self.parts.append(text)
+    def write(self, row: str) -> None:
+        # One call per row, ending in "\r\n" (see `csv_chunks`): it ends in "\n" here.
+        self.parts.append(row[:-2] + "\n")
 
     def take(self) -> str:
         text = "".join(self.parts)
@@ -286,13 +290,15 @@ class _Buffer:
 
 
 def csv_chunks(rows: Iterable[Sequence[str]], *, flavour: str = DEFAULT_FLAVOUR) -> Iterator[str]:
-    """Write rows as CSV in the flavour's dialect and yield the text per ROWS_PER_CHUNK rows."""
+    r"""Write rows as CSV in the flavour's dialect and yield the text per ROWS_PER_CHUNK rows.
+
+    Quoted as PostgreSQL's COPY quotes. The writer is told rows end in "\r\n", so it quotes a
+    cell with either character (told "\n", Python 3.11 leaves a "\r" bare); `_Buffer` then
+    ends each row in "\n", as COPY does.
+    """
     spec = FLAVOURS[flavour]
-    buffer = _Buffer()
-    # The default dialect ("excel") is RFC 4180: "\r\n" line ends, quotes doubled, quoting
-    # as needed.
-    writer = csv.writer(buffer, delimiter=spec.delimiter)
-    buffer.write(spec.byte_order_mark)
+    buffer = _Buffer(start=spec.byte_order_mark)
+    writer = csv.writer(buffer, delimiter=spec.delimiter, lineterminator="\r\n")
     rows = iter(rows)
     while batch := list(islice(rows, ROWS_PER_CHUNK)):
         writer.writerows(batch)
