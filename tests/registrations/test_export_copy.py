@@ -345,3 +345,26 @@ def test_reader_going_away_stops_the_copy(monkeypatch, transaction):
     assert first[1].startswith(b"Participatielab")
     assert copy_threads() == []
     assert Attendee.objects.filter(event=event).count() == 40
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_streams_after_an_atomic_request_has_committed(
+    client, admin_user, monkeypatch, sign_up, event
+):
+    # Arrange: requests in a transaction each; the rows stream after the view's has ended.
+    monkeypatch.setitem(connection.settings_dict, "ATOMIC_REQUESTS", True)
+    session = event.sessions.first()
+    sign_up(event, [("Anna de Vries", "", session), ("Piet Bakker", "piet@example.org", session)])
+    client.force_login(admin_user)
+    url = reverse("admin:theme_sessions_event_export", args=[event.pk])
+
+    # Act
+    response = client.get(url)
+    content = b"".join(response.streaming_content).decode("utf-8-sig")
+
+    # Assert
+    rows = list(csv.DictReader(io.StringIO(content, newline=""), delimiter=";"))
+    assert [(row["Naam deelnemer"], row["E-mail deelnemer"]) for row in rows] == [
+        ("Anna de Vries", "via contactpersoon"),
+        ("Piet Bakker", "piet@example.org"),
+    ]
