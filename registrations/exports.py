@@ -294,7 +294,7 @@ def allocate_payments(documents: Sequence[tuple], paid: dict[int, Decimal]) -> l
 class _Buffer:
     """Collect the rows the CSV writer writes, to hand them out in chunks."""
 
-    def __init__(self, start: str = "") -> None:
+    def __init__(self, start: str) -> None:
         self.parts: list[str] = [start]
 
     def write(self, row: str) -> None:

@@ -13,6 +13,7 @@ from django.urls import reverse
 from registrations import changes, exports
 from registrations.invoices import mark_invoices_paid, record_payment
 from registrations.models import Attendee, Invoice
+from registrations.presence import check_in
 from tests.factories import EventFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -523,6 +524,35 @@ def test_event_export_has_phone_remarks_and_via_contact_for_no_address(
         row["Dieetwensen"],
         row["Aanwezig"],
     ) == ("via contactpersoon", "030 123 45 67", "Wij komen met de trein.", "vegetarisch", "")
+
+
+@pytest.mark.parametrize(
+    ("flavour", "present"),
+    [("excel-nl", "aanwezig 15-05-2030 19:05"), ("csv", "aanwezig 2030-05-15T19:05:30+02:00")],
+)
+def test_event_export_says_when_a_member_was_checked_in(
+    client, admin_user, event, sign_up, flavour, present
+):
+    # Arrange: Anna was checked in at the door at 19:05:30 Amsterdam time; Piet was not.
+    session = event.sessions.first()
+    sign_up(event, [("Anna", "anna@example.org", session), ("Piet", "piet@example.org", session)])
+    anna = Attendee.objects.get(name="Anna")
+    check_in(event=event, attendee_id=anna.pk, by=admin_user)
+    checked_in = datetime.datetime(2030, 5, 15, 17, 5, 30, 999999, tzinfo=datetime.UTC)
+    Attendee.objects.filter(pk=anna.pk).update(checked_in_at=checked_in)
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_export", args=[event.pk]), {"format": flavour}
+    )
+
+    # Assert
+    rows = read_export(response, flavour=flavour)
+    assert [(row["Naam deelnemer"], row["Aanwezig"]) for row in rows] == [
+        ("Anna", present),
+        ("Piet", ""),
+    ]
 
 
 def test_event_export_by_an_adviser_using_english_stays_dutch(client, admin_user, lab):
