@@ -1,9 +1,13 @@
-"""Attendee lists and the invoices list as CSV files: the rows, the two spreadsheet flavours,
+r"""Attendee lists and the invoices list as CSV files: the rows, the two spreadsheet flavours,
 the streamed download.
 
 The staff pages that serve them (per event, per session, an admin selection) live in
 `registrations.backoffice` and `registrations.admin`, and check the permission
 `registrations.export_personal_data`: these lists hold names and e-mail addresses.
+
+PostgreSQL writes the attendee rows itself (`COPY`, `registrations.export_copy`); elsewhere
+`attendee_rows` does. Both write the same bytes: rows end in "\n" as COPY's do (Dutch Excel
+reads them), and a cell is quoted only when it holds the separator, a quote, "\r" or "\n".
 
 Cells are written by `defusedcsv`, which puts a quote before a cell starting with `=`, `+`,
 `-`, `@`, `|` or `%` (unless the cell is a plain number), so a spreadsheet shows the text
@@ -27,12 +31,14 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from defusedcsv import csv
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import numberformat, translation
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext
 
+from registrations import export_copy
 from registrations.invoices import payment_status
 from registrations.models import Attendee, DocumentKind, Invoice, InvoiceDocument, Status
 from registrations.pricing import ZERO, money
@@ -112,7 +118,7 @@ EXCEL_NL = Flavour(
     date_format="%d-%m-%Y",
     datetime_format="%d-%m-%Y %H:%M",
 )
-# RFC 4180 for everything else (scripts, LibreOffice, English Excel).
+# RFC 4180, but for "\n" line ends, for everything else (scripts, LibreOffice, English Excel).
 STANDARD_CSV = Flavour(
     name="csv",
     delimiter=",",
@@ -153,17 +159,32 @@ COLUMNS = (
 )
 
 
+@dataclass(frozen=True)
+class AttendeeLabels:
+    """The Dutch words an attendee row uses for its status, a missing address and presence."""
+
+    statuses: dict[str, str]
+    via_contact: str
+    present: str
+
+
+def attendee_labels() -> AttendeeLabels:
+    """Return the labels in Dutch, like the header, whatever language the adviser uses."""
+    with translation.override("nl"):
+        return AttendeeLabels(
+            statuses={status.value: str(status.label) for status in Status},
+            via_contact=gettext("via contactpersoon"),
+            present=gettext("aanwezig"),
+        )
+
+
 def attendee_rows(
     attendees: QuerySet[Attendee], *, flavour: str = DEFAULT_FLAVOUR
 ) -> Iterator[list[str]]:
     """Yield the header, then one row per attendee, read in one query."""
     spec = FLAVOURS[flavour]
-    # Status and payment labels in Dutch, like the header, whatever language the adviser
-    # uses the admin in; worked out once, not per row.
-    with translation.override("nl"):
-        statuses = {status.value: str(status.label) for status in Status}
-        via_contact = gettext("via contactpersoon")
-        present = gettext("aanwezig")
+    # Worked out once, not per row.
+    labels = attendee_labels()
     payments: dict[tuple, str] = {}
     # Dates repeat across thousands of rows: format each distinct one once.
     dates: dict[datetime.date, str] = {}
@@ -201,7 +222,7 @@ def attendee_rows(
             organisation,
             name,
             session,
-            email or via_contact,
+            email or labels.via_contact,
             contact_name,
             contact_email,
             contact_phone,
@@ -209,8 +230,8 @@ def attendee_rows(
             dietary_wishes,
             # The attendee's own time: board members added later to a sign-up count from then.
             spec.datetime(created_at),
-            statuses[status],
-            f"{present} {spec.datetime(checked_in_at)}" if checked_in_at else "",
+            labels.statuses[status],
+            f"{labels.present} {spec.datetime(checked_in_at)}" if checked_in_at else "",
             payments[payment_key],
         ]
 
@@ -271,13 +292,14 @@ def allocate_payments(documents: Sequence[tuple], paid: dict[int, Decimal]) -> l
 
 
 class _Buffer:
-    """Collect what the CSV writer writes, so it can be handed out in chunks."""
+    """Collect the rows the CSV writer writes, to hand them out in chunks."""
 
-    def __init__(self) -> None:
-        self.parts: list[str] = []
+    def __init__(self, start: str) -> None:
+        self.parts: list[str] = [start]
 
-    def write(self, text: str) -> None:
-        self.parts.append(text)
+    def write(self, row: str) -> None:
+        # One call per row, ending in "\r\n" (see `csv_chunks`): it ends in "\n" here.
+        self.parts.append(row[:-2] + "\n")
 
     def take(self) -> str:
         text = "".join(self.parts)
@@ -286,13 +308,15 @@ class _Buffer:
 
 
 def csv_chunks(rows: Iterable[Sequence[str]], *, flavour: str = DEFAULT_FLAVOUR) -> Iterator[str]:
-    """Write rows as CSV in the flavour's dialect and yield the text per ROWS_PER_CHUNK rows."""
+    r"""Write rows as CSV in the flavour's dialect and yield the text per ROWS_PER_CHUNK rows.
+
+    Quoted as PostgreSQL's COPY quotes. The writer is told rows end in "\r\n", so it quotes a
+    cell with either character (told "\n", Python 3.11 leaves a "\r" bare); `_Buffer` then
+    ends each row in "\n", as COPY does.
+    """
     spec = FLAVOURS[flavour]
-    buffer = _Buffer()
-    # The default dialect ("excel") is RFC 4180: "\r\n" line ends, quotes doubled, quoting
-    # as needed.
-    writer = csv.writer(buffer, delimiter=spec.delimiter)
-    buffer.write(spec.byte_order_mark)
+    buffer = _Buffer(start=spec.byte_order_mark)
+    writer = csv.writer(buffer, delimiter=spec.delimiter, lineterminator="\r\n")
     rows = iter(rows)
     while batch := list(islice(rows, ROWS_PER_CHUNK)):
         writer.writerows(batch)
@@ -301,23 +325,36 @@ def csv_chunks(rows: Iterable[Sequence[str]], *, flavour: str = DEFAULT_FLAVOUR)
         yield rest
 
 
-def csv_download(
-    rows: Iterable[Sequence[str]], *, flavour: str, filename: str
-) -> StreamingHttpResponse:
-    """Stream rows as a CSV download named `filename` plus ".csv"."""
-    response = StreamingHttpResponse(
-        csv_chunks(rows, flavour=flavour), content_type="text/csv; charset=utf-8"
-    )
+def streamed_csv(chunks: Iterable[str | bytes], *, filename: str) -> StreamingHttpResponse:
+    """Stream CSV text as a download named `filename` plus ".csv"."""
+    response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{filename}.csv"
     )
     return response
 
 
+def csv_download(
+    rows: Iterable[Sequence[str]], *, flavour: str, filename: str
+) -> StreamingHttpResponse:
+    """Stream rows as a CSV download named `filename` plus ".csv"."""
+    return streamed_csv(csv_chunks(rows, flavour=flavour), filename=filename)
+
+
 def csv_response(
     attendees: QuerySet[Attendee], *, flavour: str, filename: str
 ) -> StreamingHttpResponse:
-    """Stream the attendees as a CSV download named `filename` plus ".csv"."""
-    return csv_download(
-        attendee_rows(attendees, flavour=flavour), flavour=flavour, filename=filename
+    """Stream the attendees as a CSV download named `filename` plus ".csv"; on PostgreSQL
+    the database writes the rows (the same bytes, much faster)."""
+    if not export_copy.copy_supported(connections[attendees.db]):
+        return csv_download(
+            attendee_rows(attendees, flavour=flavour), flavour=flavour, filename=filename
+        )
+    chunks = export_copy.copy_chunks(
+        attendees.for_export().values_list(*COLUMNS),
+        flavour=FLAVOURS[flavour],
+        labels=attendee_labels(),
+        zone=EXPORT_TIMEZONE,
+        head="".join(csv_chunks([HEADER], flavour=flavour)).encode(),
     )
+    return streamed_csv(chunks, filename=filename)

@@ -55,7 +55,12 @@ MODULES = {
     "registrations/issuing.py": [T + "test_issuing.py", T + "test_invoice_export.py"],
     "registrations/payment_reminders.py": [T + "test_payment_reminders.py"],
     "registrations/privacy.py": [T + "test_privacy.py"],
-    "registrations/exports.py": [T + "test_exports.py", T + "test_invoice_export.py"],
+    # The COPY path (test_export_copy.py) runs only with DATABASE_URL on PostgreSQL.
+    "registrations/exports.py": [
+        T + "test_exports.py",
+        T + "test_invoice_export.py",
+        T + "test_export_copy.py",
+    ],
     "registrations/forms.py": [T + "test_forms.py", T + "test_signup.py"],
     "registrations/member_forms.py": [
         T + "test_forms.py",

@@ -13,6 +13,7 @@ from django.urls import reverse
 from registrations import changes, exports
 from registrations.invoices import mark_invoices_paid, record_payment
 from registrations.models import Attendee, Invoice
+from registrations.presence import check_in
 from tests.factories import EventFactory, ThemeSessionFactory
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +123,7 @@ def test_event_export_excel_nl_writes_dutch_dates_and_header(client, admin_user,
 
     # Assert
     content = b"".join(response.streaming_content).decode("utf-8")
-    header = content.removeprefix(BOM).split("\r\n")[0]
+    header = content.removeprefix(BOM).split("\n")[0]
     assert header.split(";") == list(exports.HEADER)
     row = next(
         r for r in read_text(content, flavour="excel-nl") if r["Naam deelnemer"] == "Anna de Vries"
@@ -456,7 +457,18 @@ def test_csv_chunks_yields_about_a_thousand_rows_per_chunk():
     chunks = list(exports.csv_chunks(rows, flavour="csv"))
 
     # Assert
-    assert [chunk.count("\r\n") for chunk in chunks] == [1000, 1000, 501]
+    assert [chunk.count("\n") for chunk in chunks] == [1000, 1000, 501]
+
+
+def test_csv_chunks_end_rows_in_newline_and_quote_only_what_needs_it():
+    # Arrange: line breaks of both kinds, the separator, a quote, an empty cell.
+    rows = [["kop", "kop"], ["a\rb", "c\nd"], ["", 'zegt "ja"'], ["x;y", "x,y"]]
+
+    # Act
+    text = "".join(exports.csv_chunks(rows, flavour="excel-nl"))
+
+    # Assert: as PostgreSQL's COPY writes them.
+    assert text == f'{BOM}kop;kop\n"a\rb";"c\nd"\n;"zegt ""ja"""\n"x;y";x,y\n'
 
 
 @pytest.mark.parametrize("attendees", [10, 300], ids=["10-attendees", "300-attendees"])
@@ -468,11 +480,12 @@ def test_event_export_query_count_does_not_grow(
     client.force_login(admin_user)
     url = reverse("admin:theme_sessions_event_export", args=[event.pk])
 
-    # Act / Assert: the session, the user, the event and the attendees with all they read.
+    # Act / Assert: the session, the user, the event and the attendees with all they read
+    # (on PostgreSQL one COPY, which Django counts like any query).
     with django_assert_num_queries(4):
         response = client.get(url)
         content = b"".join(response.streaming_content)
-    assert content.decode("utf-8-sig").count("\r\n") == attendees + 1
+    assert content.decode("utf-8-sig").count("\n") == attendees + 1
 
 
 # Columns and files that mix several events, invoices and languages --------------------------
@@ -513,6 +526,35 @@ def test_event_export_has_phone_remarks_and_via_contact_for_no_address(
     ) == ("via contactpersoon", "030 123 45 67", "Wij komen met de trein.", "vegetarisch", "")
 
 
+@pytest.mark.parametrize(
+    ("flavour", "present"),
+    [("excel-nl", "aanwezig 15-05-2030 19:05"), ("csv", "aanwezig 2030-05-15T19:05:30+02:00")],
+)
+def test_event_export_says_when_a_member_was_checked_in(
+    client, admin_user, event, sign_up, flavour, present
+):
+    # Arrange: Anna was checked in at the door at 19:05:30 Amsterdam time; Piet was not.
+    session = event.sessions.first()
+    sign_up(event, [("Anna", "anna@example.org", session), ("Piet", "piet@example.org", session)])
+    anna = Attendee.objects.get(name="Anna")
+    check_in(event=event, attendee_id=anna.pk, by=admin_user)
+    checked_in = datetime.datetime(2030, 5, 15, 17, 5, 30, 999999, tzinfo=datetime.UTC)
+    Attendee.objects.filter(pk=anna.pk).update(checked_in_at=checked_in)
+    client.force_login(admin_user)
+
+    # Act
+    response = client.get(
+        reverse("admin:theme_sessions_event_export", args=[event.pk]), {"format": flavour}
+    )
+
+    # Assert
+    rows = read_export(response, flavour=flavour)
+    assert [(row["Naam deelnemer"], row["Aanwezig"]) for row in rows] == [
+        ("Anna", present),
+        ("Piet", ""),
+    ]
+
+
 def test_event_export_by_an_adviser_using_english_stays_dutch(client, admin_user, lab):
     # Arrange: the adviser switched the admin to English.
     client.force_login(admin_user)
@@ -524,7 +566,7 @@ def test_event_export_by_an_adviser_using_english_stays_dutch(client, admin_user
 
     # Assert
     content = b"".join(response.streaming_content).decode("utf-8")
-    assert content.removeprefix(BOM).split("\r\n")[0].split(";") == list(exports.HEADER)
+    assert content.removeprefix(BOM).split("\n")[0].split(";") == list(exports.HEADER)
     rows = read_text(content, flavour="excel-nl")
     assert {
         row["Naam deelnemer"]: (row["Status"], row["Betaalstatus organisatie"]) for row in rows
