@@ -54,32 +54,13 @@ ROWS_PER_CHUNK = 1000
 # People, not money: what an organisation owes lives in the invoices CSV (`invoice_rows`), so
 # no column here can count an organisation's amount once per attendee when summed.
 HEADER = (
-    "Bijeenkomst",
-    "Datum",
-    "Organisatie",
-    "Naam deelnemer",
-    "Themasessie",
-    "E-mail deelnemer",
-    "Contactpersoon",
-    "E-mail contactpersoon",
-    "Telefoon contactpersoon",
-    "Opmerkingen",
-    "Dieetwensen",
-    "Aangemeld op",
-    "Status",
-    "Aanwezig",
-    "Betaalstatus organisatie",
-)
+    "Bijeenkomst", "Datum", "Organisatie", "Naam deelnemer", "Themasessie", "E-mail deelnemer",
+    "Contactpersoon", "E-mail contactpersoon", "Telefoon contactpersoon", "Opmerkingen",
+    "Dieetwensen", "Aangemeld op", "Status", "Aanwezig", "Betaalstatus organisatie",
+)  # fmt: skip
 INVOICE_HEADER = (
-    "Nummer",
-    "Soort",
-    "Datum",
-    "Organisatie",
-    "Uw kenmerk",
-    "Bedrag",
-    "Betaald",
-    "Open",
-)
+    "Nummer", "Soort", "Datum", "Organisatie", "Uw kenmerk", "Bedrag", "Betaald", "Open",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

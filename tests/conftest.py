@@ -254,7 +254,7 @@ def pytest_collection_modifyitems(config, items):
         raise pytest.UsageError("REQUIRE_POSTGRESQL is set but DATABASE_URL is not PostgreSQL.")
     if on_postgresql:
         return
-    skip = pytest.mark.skip(reason="needs PostgreSQL row locks; set DATABASE_URL to run it")
+    skip = pytest.mark.skip(reason="needs PostgreSQL; set DATABASE_URL to run it")
     for item in items:
         if "postgresql" in item.keywords:
             item.add_marker(skip)
