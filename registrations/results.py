@@ -6,11 +6,11 @@ organisation, was invited to that lab before it signed up. Attendance is who was
 dashboard (`templates/admin/registrations/dashboard/_invitations.html`).
 """
 
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models.functions import Lower
 
 from registrations.models import Attendee, Invitation, Registration, Status
 from sessions.models import Event
@@ -29,23 +29,29 @@ class LabResult:
 def lab_results(events: Sequence[Event]) -> list[LabResult]:
     """Return the figures of each lab, in the order given, in three queries whatever the count."""
     ids = [event.pk for event in events]
-    invitations = defaultdict(list)
-    for event_id, email, organisation_id, created_at in Invitation.objects.filter(
-        event__in=ids
-    ).values_list("event_id", "email", "organisation_id", "created_at"):
-        invitations[event_id].append((email.lower(), organisation_id, created_at))
-    from_invitation = defaultdict(set)
-    for pk, event_id, email, organisation_id, created_at in (
-        Registration.objects.filter(event__in=ids)
+    invited = dict(
+        Invitation.objects.filter(event__in=ids)
+        .values("event_id")
+        .annotate(count=Count("pk"))
+        .values_list("event_id", "count")
+    )
+    # An invitation to the sign-up's lab, before it, to its contact's address or organisation.
+    invitation_before = (
+        Invitation.objects.annotate(email_lower=Lower("email"))
+        .filter(event_id=OuterRef("event_id"), created_at__lte=OuterRef("created_at"))
+        .filter(
+            Q(email_lower=Lower(OuterRef("contact_email")))
+            | Q(organisation_id=OuterRef("organisation_id"))
+        )
+    )
+    from_invitation = {
+        row["event_id"]: row
+        for row in Registration.objects.filter(event__in=ids)
         .exclude(status=Status.CANCELLED)
-        .values_list("pk", "event_id", "contact_email", "organisation_id", "created_at")
-    ):
-        for invited_email, invited_organisation, invited_at in invitations[event_id]:
-            if invited_at <= created_at and (
-                invited_email == email.lower() or invited_organisation == organisation_id
-            ):
-                from_invitation[event_id].add((pk, organisation_id))
-                break
+        .filter(Exists(invitation_before))
+        .values("event_id")
+        .annotate(signups=Count("pk"), organisations=Count("organisation_id", distinct=True))
+    }
     presence = {
         row["event_id"]: row
         for row in Attendee.objects.filter(event__in=ids, status=Status.CONFIRMED)
@@ -57,9 +63,9 @@ def lab_results(events: Sequence[Event]) -> list[LabResult]:
     return [
         LabResult(
             event=event,
-            invited=len(invitations[event.pk]),
-            signups_from_invitation=len(from_invitation[event.pk]),
-            organisations_from_invitation=len({org for _pk, org in from_invitation[event.pk]}),
+            invited=invited.get(event.pk, 0),
+            signups_from_invitation=from_invitation.get(event.pk, {}).get("signups", 0),
+            organisations_from_invitation=from_invitation.get(event.pk, {}).get("organisations", 0),
             confirmed=presence.get(event.pk, {}).get("confirmed", 0),
             checked_in=presence.get(event.pk, {}).get("checked_in", 0),
         )
