@@ -1,8 +1,8 @@
 """The public event page, the empty sign-up page and the data a sign-up is checked against,
 served from a shared cache without a database query (see `sessions.page_cache`).
 
-A visitor with a session cookie (staff, or a message waiting) always gets a fresh page: what
-they see may be their own. Everyone else gets the page as stored for the event and the
+A visitor with a session cookie (staff) or a message waiting in a cookie always gets a fresh
+page: what they see may be their own. Everyone else gets the page as stored for the event and the
 language, with the sign-up page's two per-visitor values, the CSRF token and the signed
 moment the form was shown, put in at the last moment.
 """
@@ -11,6 +11,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
@@ -59,8 +60,13 @@ class StoredPage:
 
 
 def usable(request: HttpRequest) -> bool:
-    """Tell whether this request may get a stored page."""
-    return page_cache.enabled() and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    """Tell whether this request may get a stored page: not with a session or a message
+    waiting in its cookie, which the page would have to show."""
+    return (
+        page_cache.enabled()
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
 
 
 def event_id(slug: str) -> int | None:

@@ -9,7 +9,11 @@ import datetime
 import re
 
 import pytest
+from django.contrib.messages import INFO
+from django.contrib.messages.storage.base import Message
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
+from django.http import HttpRequest
 from django.test import Client
 from django.utils import timezone
 
@@ -89,6 +93,20 @@ def test_a_visitor_with_a_session_gets_a_fresh_page(client, event):
     # Assert
     assert "Participatielab nieuw" in with_session
     assert "Participatielab nieuw" not in without
+
+
+def test_a_visitor_with_a_message_waiting_sees_it_on_a_stored_page(client, event):
+    # Arrange: the page is stored; this visitor's last action left a message in its cookie.
+    Client().get(event_url(event))
+    Client().get(event_url(event))
+    storage = CookieStorage(HttpRequest())
+    client.cookies["messages"] = storage._encode([Message(INFO, "Uw aanmelding is afgemeld.")])
+
+    # Act
+    response = client.get(event_url(event))
+
+    # Assert
+    assert "Uw aanmelding is afgemeld." in response.content.decode()
 
 
 def test_a_stored_page_is_not_served_once_the_deadline_has_passed(client, event, monkeypatch):
