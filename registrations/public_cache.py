@@ -7,7 +7,6 @@ language, with the sign-up page's two per-visitor values, the CSRF token and the
 moment the form was shown, put in at the last moment.
 """
 
-import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,7 +14,7 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
-from django.utils import timezone, translation
+from django.utils import translation
 
 from registrations.availability import with_seat_counts
 from registrations.forms import new_started_token
@@ -37,25 +36,22 @@ class EventData:
 
 @dataclass(frozen=True)
 class StoredPage:
-    """A rendered page, and what decides whether it still shows the event as it is now."""
+    """A rendered page, and the event as it was rendered: whether it still shows the event
+    as it is now is the event's own rule, asked again."""
 
-    slug: str
     html: str
+    event: Event
     is_open: bool
     is_past: bool
-    deadline: datetime.datetime
-    date: datetime.date
-    is_published: bool
 
     def current(self, slug: str) -> bool:
-        """Tell whether the page is for this address and was made with the event open or
-        closed, past or not, as it is now (time moves on without any write)."""
-        now = timezone.now()
+        """Tell whether the page is for this address, of a published event, and made with the
+        event open or closed, past or not, as it is now (time moves on without any write)."""
         return (
-            slug == self.slug
-            and self.is_published
-            and self.is_open == (now <= self.deadline)
-            and self.is_past == (self.date < timezone.localdate(now))
+            slug == self.event.slug
+            and self.event.is_published
+            and self.is_open == self.event.is_open()
+            and self.is_past == self.event.is_past
         )
 
 
@@ -107,15 +103,7 @@ def store_page(kind: str, event: Event, html: str, tokens: dict | None) -> None:
     if tokens is None or set(tokens) != set(page_tokens(kind, event.pk)):
         remember_event_id(event)  # the next request reads the tokens first
         return
-    page = StoredPage(
-        slug=event.slug,
-        html=html,
-        is_open=event.is_open(),
-        is_past=event.is_past,
-        deadline=event.registration_deadline,
-        date=event.date,
-        is_published=event.is_published,
-    )
+    page = StoredPage(html=html, event=event, is_open=event.is_open(), is_past=event.is_past)
     page_cache.write(page_key(kind, event.pk), tokens, page)
 
 
